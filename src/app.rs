@@ -1,0 +1,174 @@
+//! What each command does, from parsed arguments to an exit code.
+
+use crate::cli::{Cli, Command, RunArgs};
+use crate::collect::{self, Clients, Ctx};
+use crate::grade::{GradeOptions, Progress, grade_lab};
+use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
+use crate::report::{self, Format, Report};
+use crate::target::Target;
+use anstream::{eprintln, print, println};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::List => list(&load_labs(&cli.labs)),
+        Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
+        Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
+        Command::Kinds => kinds(),
+        Command::Run(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+            runtime.block_on(grade(&load_labs(&cli.labs), args))
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("error: {d}");
+    }
+}
+
+fn list(loaded: &LoadedLabs) -> i32 {
+    let width = loaded.labs.iter().map(|l| l.id.len()).max().unwrap_or(2);
+    println!("{:<width$}  {:<7}  {:>6}  TITLE", "ID", "DOMAIN", "POINTS");
+    for lab in &loaded.labs {
+        let domain = lab.domain_id().unwrap_or("-");
+        println!("{:<width$}  {:<7}  {:>6}  {}", lab.id, domain, lab.possible_points(), lab.title);
+    }
+    print_diagnostics(&loaded.diagnostics);
+    if loaded.diagnostics.is_empty() { 0 } else { EXIT_BAD_INPUT }
+}
+
+/// The lab named on the command line, or a message saying why there is none.
+fn find_lab<'a>(loaded: &'a LoadedLabs, wanted: &str) -> Result<&'a Lab, String> {
+    if let Some(lab) = loaded.find(wanted) {
+        return Ok(lab);
+    }
+    let ids = loaded.labs.iter().map(|l| l.id.as_str());
+    let hint = crate::lab::diagnostic::did_you_mean(wanted, ids)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_else(|| " (see `labcheck list`)".into());
+    let broken = loaded.diagnostics.iter().any(|d| d.file.to_string_lossy().contains(wanted));
+    if broken { Err(format!("lab `{wanted}` has errors:")) } else { Err(format!("no lab `{wanted}`{hint}")) }
+}
+
+fn show(loaded: &LoadedLabs, wanted: &str) -> i32 {
+    let lab = match find_lab(loaded, wanted) {
+        Ok(lab) => lab,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            print_diagnostics(&loaded.diagnostics);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    println!("{} · {}", lab.id, lab.title);
+    if !lab.tasks.is_empty() {
+        let titles: Vec<String> = lab
+            .tasks
+            .iter()
+            .map(|t| match loaded.outline.as_ref().and_then(|o| o.task(t)) {
+                Some(task) => format!("{t} {}", task.title),
+                None => t.clone(),
+            })
+            .collect();
+        println!("DOP-C02: {}", titles.join("; "));
+    }
+    println!("\n{}", lab.summary.trim_end());
+    if let Some(docs) = &lab.docs {
+        println!("\nDocs: {docs}");
+    }
+    if !lab.params.is_empty() {
+        println!("\nParams (override with --param NAME=VALUE):");
+        for (name, p) in &lab.params {
+            let default = p.default.as_ref().map(|d| format!(" = {}", crate::expect::show(d))).unwrap_or_default();
+            println!("  {name}{default}  {}", p.description.as_deref().unwrap_or(""));
+        }
+    }
+    println!("\nChecks ({} points):", lab.possible_points());
+    for c in &lab.checks {
+        let needs = if c.needs.is_empty() { String::new() } else { format!(" (after {})", c.needs.join(", ")) };
+        println!("  {:>2} pt  {:<28} {}{needs}", c.points, c.id, c.title);
+    }
+    0
+}
+
+fn validate(loaded: &LoadedLabs) -> i32 {
+    print_diagnostics(&loaded.diagnostics);
+    let checks: usize = loaded.labs.iter().map(|l| l.checks.len()).sum();
+    if loaded.diagnostics.is_empty() {
+        println!("{} labs, {checks} checks: no problems found", loaded.labs.len());
+        0
+    } else {
+        eprintln!("{} problem(s) found", loaded.diagnostics.len());
+        EXIT_BAD_INPUT
+    }
+}
+
+fn kinds() -> i32 {
+    for kind in collect::KINDS.iter() {
+        println!("{}\n  {}", kind.name, kind.description);
+        for s in kind.selector {
+            let req = if s.required { " (required)" } else { "" };
+            println!("  select.{}: {}{req}", s.name, s.doc);
+        }
+        if !kind.one_of.is_empty() {
+            println!("  one of: {}", kind.one_of.join(", "));
+        }
+        println!("  calls: {}", kind.operations.join(", "));
+        println!("  fact: as printed by `{}`\n", kind.cli);
+    }
+    0
+}
+
+async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
+    let mut labs = Vec::new();
+    for wanted in &args.lab {
+        match find_lab(loaded, wanted) {
+            Ok(lab) => labs.push(lab),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                print_diagnostics(&loaded.diagnostics);
+                return EXIT_BAD_INPUT;
+            }
+        }
+    }
+    let params: BTreeMap<String, String> = args.params.into_iter().collect();
+    for name in params.keys() {
+        if !labs.iter().any(|l| l.params.contains_key(name)) {
+            let known: Vec<&str> = labs.iter().flat_map(|l| l.params.keys().map(String::as_str)).collect();
+            eprintln!("error: --param {name}: no selected lab has this param (params: {})", known.join(", "));
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let target =
+        Target { profile: args.target.profile, region: args.target.region, endpoint_url: args.target.endpoint_url };
+    let conf = match target.sdk_config().await {
+        Ok(conf) => conf,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let ctx = Ctx::new(Clients::new(&conf));
+    let progress: crate::grade::ProgressFn = Arc::new(|p| match p {
+        Progress::Waiting { check, attempt, remaining } => {
+            eprintln!("… {check}: not yet (try {attempt}); waiting up to {}s more", remaining.as_secs());
+        }
+    });
+    let opts = GradeOptions { params, progress: Some(progress) };
+    let mut results = Vec::new();
+    for lab in labs {
+        results.push(grade_lab(lab, &ctx, &opts).await);
+    }
+    let info = target.info(&conf);
+    let report = Report { results: &results, outline: loaded.outline.as_ref(), target: &info };
+    match args.format {
+        Format::Human => print!("{}", report::human::render(&report)),
+        Format::Json => print!("{}", report::json::render(&report)),
+        Format::Junit => print!("{}", report::junit::render(&report)),
+    }
+    report::exit_code(&results)
+}

@@ -1,0 +1,76 @@
+//! The command line: clap definitions only.
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "labcheck",
+    version,
+    about = "Grade hands-on AWS labs (DOP-C02) by reading an AWS account, never writing to it.",
+    after_help = "Exit codes: 0 every check passed; 1 some check failed or was skipped; \
+                  2 some check could not be run (ERROR) or the input was bad."
+)]
+pub struct Cli {
+    /// The labs folder.
+    #[arg(long, global = true, env = "LABCHECK_LABS", default_value = "labs")]
+    pub labs: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the labs: id, title, exam domain, points.
+    List,
+    /// Show what a lab asks for: its summary, params and checks.
+    Show {
+        /// Lab id or folder.
+        lab: String,
+    },
+    /// Grade one or more labs against an AWS account (read-only).
+    Run(RunArgs),
+    /// Check lab files for mistakes without touching AWS.
+    Validate {
+        /// A labs folder, a lab folder or a lab.yaml (default: the labs folder).
+        path: Option<PathBuf>,
+    },
+    /// List the resource kinds checks can read: selectors, API calls, facts.
+    Kinds,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Lab ids or folders.
+    #[arg(required = true)]
+    pub lab: Vec<String>,
+    /// Override a lab param: --param name=value (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Report format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct TargetArgs {
+    /// Named profile from your AWS config (else AWS_PROFILE, else the default chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// AWS Region (else AWS_REGION / AWS_DEFAULT_REGION, else your profile's).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Send every AWS call to this endpoint, e.g. a local emulator (else AWS_ENDPOINT_URL).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}

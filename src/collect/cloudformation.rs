@@ -1,0 +1,298 @@
+//! CloudFormation: stacks, stack sets, their instances and operations.
+
+use super::fact::ToFact;
+use super::{
+    Ctx, Kind, LATEST, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, keep_latest,
+    resources_from,
+};
+use crate::collect::error::CollectError;
+use crate::{enum_facts, fact};
+use aws_sdk_cloudformation::types::{
+    AutoDeployment, Capability, ManagedExecution, Output, Parameter, PermissionModels, StackDriftInformation,
+    StackDriftStatus, StackInstanceComprehensiveStatus, StackInstanceDetailedStatus, StackInstanceStatus,
+    StackSetOperationAction, StackSetOperationStatus, StackSetOperationStatusDetails, StackSetOperationSummary,
+    StackSetStatus, StackStatus, Tag,
+};
+use aws_sdk_cloudformation::types::{Stack, StackInstanceSummary, StackSet};
+use futures::FutureExt;
+use serde_json::Value;
+
+pub static KINDS: &[&Kind] = &[&STACK, &STACK_SET, &STACK_INSTANCE, &STACK_SET_OPERATION];
+
+const STACK_SET_NOT_FOUND: &[&str] = &["StackSetNotFoundException"];
+
+const STACK_SET_NAME: SelectorKey =
+    SelectorKey { name: "stack_set", ty: SelectorType::String, required: true, doc: "stack set name" };
+
+pub static STACK: Kind = Kind {
+    name: "cloudformation.stack",
+    description: "A CloudFormation stack: status, parameters, outputs, protection, drift.",
+    selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "stack name" }],
+    one_of: &[],
+    operations: &["cloudformation:DescribeStacks"],
+    cli: "aws cloudformation describe-stacks --query 'Stacks[]'",
+    collect: |ctx, sel| collect_stacks(ctx, sel).boxed(),
+};
+
+pub static STACK_SET: Kind = Kind {
+    name: "cloudformation.stack_set",
+    description: "A stack set: permission model, status, auto-deployment, Regions.",
+    selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "stack set name" }],
+    one_of: &[],
+    operations: &["cloudformation:ListStackSets", "cloudformation:DescribeStackSet"],
+    cli: "aws cloudformation describe-stack-set --stack-set-name N --query StackSet",
+    collect: |ctx, sel| collect_stack_sets(ctx, sel).boxed(),
+};
+
+pub static STACK_INSTANCE: Kind = Kind {
+    name: "cloudformation.stack_instance",
+    description: "The stack instances of a stack set, one per account and Region.",
+    selector: &[STACK_SET_NAME],
+    one_of: &[],
+    operations: &["cloudformation:ListStackInstances"],
+    cli: "aws cloudformation list-stack-instances --stack-set-name N --query 'Summaries[]'",
+    collect: |ctx, sel| collect_stack_instances(ctx, sel).boxed(),
+};
+
+pub static STACK_SET_OPERATION: Kind = Kind {
+    name: "cloudformation.stack_set_operation",
+    description: "The operations run on a stack set (create, update, delete instances).",
+    selector: &[STACK_SET_NAME, LATEST],
+    one_of: &[],
+    operations: &["cloudformation:ListStackSetOperations"],
+    cli: "aws cloudformation list-stack-set-operations --stack-set-name N --query 'Summaries[]'",
+    collect: |ctx, sel| collect_operations(ctx, sel).boxed(),
+};
+
+async fn collect_stacks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let op = "cloudformation:DescribeStacks";
+    let name = sel.str("name").map(str::to_string);
+    let list = ctx
+        .call(op, name.as_deref().unwrap_or(""), || async {
+            let pages =
+                ctx.clients.cloudformation.describe_stacks().set_stack_name(name.clone()).into_paginator().send();
+            // A missing stack is a ValidationError ("Stack with id X does not exist").
+            all_pages(op, pages, &["ValidationError"], |page| facts(page.stacks())).await
+        })
+        .await?;
+    Ok(resources_from(list, "StackName"))
+}
+
+async fn describe_stack_set(ctx: &Ctx, name: &str) -> Result<Value, CollectError> {
+    let op = "cloudformation:DescribeStackSet";
+    ctx.call(op, name, || async {
+        match ctx.clients.cloudformation.describe_stack_set().stack_set_name(name).send().await {
+            Ok(out) => Ok(out.stack_set().to_fact()),
+            Err(err) => CollectError::classify(op, err, STACK_SET_NOT_FOUND).map(|()| Value::Null),
+        }
+    })
+    .await
+}
+
+async fn collect_stack_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let names = match sel.str("name") {
+        Some(name) => vec![name.to_string()],
+        None => {
+            let op = "cloudformation:ListStackSets";
+            let list = ctx
+                .call(op, "ACTIVE", || async {
+                    let pages = ctx
+                        .clients
+                        .cloudformation
+                        .list_stack_sets()
+                        .status(StackSetStatus::Active)
+                        .into_paginator()
+                        .send();
+                    all_pages(op, pages, &[], |page| {
+                        page.summaries().iter().filter_map(|s| s.stack_set_name()).map(Value::from).collect()
+                    })
+                    .await
+                })
+                .await?;
+            list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+        }
+    };
+    let facts = futures::future::try_join_all(names.iter().map(|n| describe_stack_set(ctx, n))).await?;
+    Ok(names.into_iter().zip(facts).filter(|(_, f)| !f.is_null()).map(|(id, fact)| Resource { id, fact }).collect())
+}
+
+async fn collect_stack_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let op = "cloudformation:ListStackInstances";
+    let name = sel.str("stack_set").unwrap_or_default();
+    let list = ctx
+        .call(op, name, || async {
+            let pages = ctx.clients.cloudformation.list_stack_instances().stack_set_name(name).into_paginator().send();
+            all_pages(op, pages, STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
+        })
+        .await?;
+    let mut instances = resources_from(list, "Account");
+    for r in &mut instances {
+        let region = r.fact.get("Region").and_then(Value::as_str).unwrap_or("?");
+        r.id = format!("{}/{region}", r.id);
+    }
+    Ok(instances)
+}
+
+async fn collect_operations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let op = "cloudformation:ListStackSetOperations";
+    let name = sel.str("stack_set").unwrap_or_default();
+    let list = ctx
+        .call(op, name, || async {
+            let pages =
+                ctx.clients.cloudformation.list_stack_set_operations().stack_set_name(name).into_paginator().send();
+            all_pages(op, pages, STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
+        })
+        .await?;
+    Ok(keep_latest(resources_from(list, "OperationId"), sel, "CreationTimestamp"))
+}
+
+enum_facts!(
+    Capability,
+    PermissionModels,
+    StackDriftStatus,
+    StackInstanceDetailedStatus,
+    StackInstanceStatus,
+    StackSetOperationAction,
+    StackSetOperationStatus,
+    StackSetStatus,
+    StackStatus,
+);
+
+impl ToFact for Stack {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "StackId" => self.stack_id(),
+            "StackName" => self.stack_name(),
+            "ChangeSetId" => self.change_set_id(),
+            "Description" => self.description(),
+            "Parameters" => self.parameters(),
+            "CreationTime" => self.creation_time(),
+            "LastUpdatedTime" => self.last_updated_time(),
+            "StackStatus" => self.stack_status(),
+            "StackStatusReason" => self.stack_status_reason(),
+            "DisableRollback" => self.disable_rollback(),
+            "NotificationARNs" => self.notification_arns(),
+            "TimeoutInMinutes" => self.timeout_in_minutes(),
+            "Capabilities" => self.capabilities(),
+            "Outputs" => self.outputs(),
+            "RoleARN" => self.role_arn(),
+            "Tags" => self.tags(),
+            "EnableTerminationProtection" => self.enable_termination_protection(),
+            "ParentId" => self.parent_id(),
+            "RootId" => self.root_id(),
+            "DriftInformation" => self.drift_information(),
+        }
+    }
+}
+
+impl ToFact for Parameter {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "ParameterKey" => self.parameter_key(),
+            "ParameterValue" => self.parameter_value(),
+            "UsePreviousValue" => self.use_previous_value(),
+            "ResolvedValue" => self.resolved_value(),
+        }
+    }
+}
+
+impl ToFact for Output {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "OutputKey" => self.output_key(),
+            "OutputValue" => self.output_value(),
+            "Description" => self.description(),
+            "ExportName" => self.export_name(),
+        }
+    }
+}
+
+impl ToFact for Tag {
+    fn to_fact(&self) -> Value {
+        fact! { "Key" => self.key(), "Value" => self.value() }
+    }
+}
+
+impl ToFact for StackDriftInformation {
+    fn to_fact(&self) -> Value {
+        fact! { "StackDriftStatus" => self.stack_drift_status(), "LastCheckTimestamp" => self.last_check_timestamp() }
+    }
+}
+
+impl ToFact for StackSet {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "StackSetName" => self.stack_set_name(),
+            "StackSetId" => self.stack_set_id(),
+            "Description" => self.description(),
+            "Status" => self.status(),
+            "TemplateBody" => self.template_body(),
+            "Parameters" => self.parameters(),
+            "Capabilities" => self.capabilities(),
+            "Tags" => self.tags(),
+            "StackSetARN" => self.stack_set_arn(),
+            "AdministrationRoleARN" => self.administration_role_arn(),
+            "ExecutionRoleName" => self.execution_role_name(),
+            "AutoDeployment" => self.auto_deployment(),
+            "PermissionModel" => self.permission_model(),
+            "OrganizationalUnitIds" => self.organizational_unit_ids(),
+            "ManagedExecution" => self.managed_execution(),
+            "Regions" => self.regions(),
+        }
+    }
+}
+
+impl ToFact for AutoDeployment {
+    fn to_fact(&self) -> Value {
+        fact! { "Enabled" => self.enabled(), "RetainStacksOnAccountRemoval" => self.retain_stacks_on_account_removal() }
+    }
+}
+
+impl ToFact for ManagedExecution {
+    fn to_fact(&self) -> Value {
+        fact! { "Active" => self.active() }
+    }
+}
+
+impl ToFact for StackInstanceSummary {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "StackSetId" => self.stack_set_id(),
+            "Region" => self.region(),
+            "Account" => self.account(),
+            "StackId" => self.stack_id(),
+            "Status" => self.status(),
+            "StatusReason" => self.status_reason(),
+            "StackInstanceStatus" => self.stack_instance_status(),
+            "OrganizationalUnitId" => self.organizational_unit_id(),
+            "DriftStatus" => self.drift_status(),
+            "LastOperationId" => self.last_operation_id(),
+        }
+    }
+}
+
+impl ToFact for StackInstanceComprehensiveStatus {
+    fn to_fact(&self) -> Value {
+        fact! { "DetailedStatus" => self.detailed_status() }
+    }
+}
+
+impl ToFact for StackSetOperationSummary {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "OperationId" => self.operation_id(),
+            "Action" => self.action(),
+            "Status" => self.status(),
+            "CreationTimestamp" => self.creation_timestamp(),
+            "EndTimestamp" => self.end_timestamp(),
+            "StatusReason" => self.status_reason(),
+            "StatusDetails" => self.status_details(),
+        }
+    }
+}
+
+impl ToFact for StackSetOperationStatusDetails {
+    fn to_fact(&self) -> Value {
+        fact! { "FailedStackInstancesCount" => self.failed_stack_instances_count() }
+    }
+}

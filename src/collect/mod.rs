@@ -1,0 +1,246 @@
+//! Collectors: the only code that talks to AWS. Each resource kind reads the account
+//! with Describe/Get/List calls and returns facts in the AWS API's JSON shape.
+//!
+//! A kind is data ([`Kind`]): its name, selector keys, the operations it may call, and
+//! the function that collects. One file per AWS service declares its kinds; [`KINDS`]
+//! lists them all. Adding a kind touches only its service's file.
+
+pub mod cloudformation;
+pub mod cloudwatch;
+pub mod codepipeline;
+pub mod config;
+pub mod error;
+pub mod fact;
+pub mod iam;
+pub mod logs;
+pub mod memo;
+
+pub use error::{Cause, CollectError};
+
+use aws_types::SdkConfig;
+use futures::future::BoxFuture;
+use memo::Memo;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+/// One resource the collector found, with its facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// A name a learner recognises (`/labcheck/app`, a pipeline name, an ARN).
+    pub id: String,
+    pub fact: Value,
+}
+
+/// Selector values after templates are rendered.
+pub type Selector = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectorType {
+    String,
+    Bool,
+}
+
+#[derive(Debug)]
+pub struct SelectorKey {
+    pub name: &'static str,
+    pub ty: SelectorType,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+pub type CollectFn = for<'a> fn(&'a Ctx, &'a Selector) -> BoxFuture<'a, Result<Vec<Resource>, CollectError>>;
+
+/// A resource kind a check can read.
+pub struct Kind {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub selector: &'static [SelectorKey],
+    /// At least one of these selector keys must be given (besides the required ones).
+    pub one_of: &'static [&'static str],
+    /// Every operation `collect` may call, as IAM names it. The read-only and
+    /// least-privilege guarantees are built on this list.
+    pub operations: &'static [&'static str],
+    /// The AWS CLI command whose output (or output element) equals one fact.
+    pub cli: &'static str,
+    pub collect: CollectFn,
+}
+
+impl std::fmt::Debug for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kind").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// Every kind, from every service module.
+pub static KINDS: LazyLock<Vec<&'static Kind>> = LazyLock::new(|| {
+    [codepipeline::KINDS, cloudwatch::KINDS, logs::KINDS, config::KINDS, cloudformation::KINDS, iam::KINDS]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect()
+});
+
+pub fn kind(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().copied().find(|k| k.name == name)
+}
+
+/// The SDK clients of one target account.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub codepipeline: aws_sdk_codepipeline::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub config: aws_sdk_config::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub iam: aws_sdk_iam::Client,
+}
+
+impl Clients {
+    pub fn new(conf: &SdkConfig) -> Self {
+        Clients {
+            codepipeline: aws_sdk_codepipeline::Client::new(conf),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(conf),
+            logs: aws_sdk_cloudwatchlogs::Client::new(conf),
+            config: aws_sdk_config::Client::new(conf),
+            cloudformation: aws_sdk_cloudformation::Client::new(conf),
+            iam: aws_sdk_iam::Client::new(conf),
+        }
+    }
+}
+
+/// What a collector works with: the clients and the run's memo.
+#[derive(Clone)]
+pub struct Ctx {
+    pub clients: Arc<Clients>,
+    memo: Arc<Memo>,
+}
+
+impl Ctx {
+    pub fn new(clients: Clients) -> Self {
+        Ctx { clients: Arc::new(clients), memo: Arc::new(Memo::default()) }
+    }
+
+    /// The same clients with an empty memo: for re-reading state that may have changed.
+    pub fn fresh(&self) -> Self {
+        Ctx { clients: self.clients.clone(), memo: Arc::new(Memo::default()) }
+    }
+
+    /// Call `operation` once per distinct `input` in this run (see [`Memo`]).
+    pub async fn call<F, Fut>(&self, operation: &str, input: &str, fetch: F) -> Result<Value, CollectError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Value, CollectError>>,
+    {
+        self.memo.get_or_fetch(operation, input, fetch).await
+    }
+
+    /// Operations sent so far through this memo.
+    pub fn calls(&self) -> Vec<String> {
+        self.memo.calls()
+    }
+
+    /// Collect `kind` with an already-rendered selector.
+    pub async fn collect(&self, kind: &Kind, selector: &Selector) -> Result<Vec<Resource>, CollectError> {
+        (kind.collect)(self, selector).await
+    }
+}
+
+/// Reading selector values inside collectors (validation has checked their types).
+pub trait SelectorExt {
+    fn str(&self, key: &str) -> Option<&str>;
+    fn flag(&self, key: &str) -> bool;
+}
+
+impl SelectorExt for Selector {
+    fn str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        match self.get(key) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        }
+    }
+}
+
+/// The elements of a memoised list answer, as resources named by `id_field`.
+pub fn resources_from(list: Value, id_field: &str) -> Vec<Resource> {
+    match list {
+        Value::Array(items) => items
+            .into_iter()
+            .map(|fact| Resource { id: fact.get(id_field).and_then(Value::as_str).unwrap_or("?").to_string(), fact })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Keep the resources whose `field` equals the selector's `key`, when the key is given.
+pub fn keep_named(resources: Vec<Resource>, selector: &Selector, key: &str, field: &str) -> Vec<Resource> {
+    match selector.str(key) {
+        Some(want) => {
+            resources.into_iter().filter(|r| r.fact.get(field).and_then(Value::as_str) == Some(want)).collect()
+        }
+        None => resources,
+    }
+}
+
+/// The newest resource by an ISO-8601 timestamp field, when `latest: true` is selected.
+pub fn keep_latest(mut resources: Vec<Resource>, selector: &Selector, time_field: &str) -> Vec<Resource> {
+    if !selector.flag("latest") {
+        return resources;
+    }
+    let time = |r: &Resource| {
+        r.fact
+            .get(time_field)
+            .and_then(Value::as_str)
+            .and_then(|t| aws_smithy_types::DateTime::from_str(t, aws_smithy_types::date_time::Format::DateTime).ok())
+            .map(|t| t.as_nanos())
+            .unwrap_or(i128::MIN)
+    };
+    resources.sort_by_key(|r| std::cmp::Reverse(time(r)));
+    resources.truncate(1);
+    resources
+}
+
+pub(crate) const LATEST: SelectorKey =
+    SelectorKey { name: "latest", ty: SelectorType::Bool, required: false, doc: "only the newest one" };
+
+/// Follow every page of a paginated call, turning each page into facts with `each`.
+/// A `not_found` error code ends the listing with what was found (nothing, usually).
+pub async fn all_pages<O, E>(
+    operation: &str,
+    mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<
+            O,
+            aws_smithy_runtime_api::client::result::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+    >,
+    not_found: &[&str],
+    mut each: impl FnMut(O) -> Vec<Value>,
+) -> Result<Value, CollectError>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => out.extend(each(page)),
+            Err(err) => {
+                CollectError::classify(operation, err, not_found)?;
+                break;
+            }
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+/// Facts of every item in a slice.
+pub fn facts<T: fact::ToFact>(items: &[T]) -> Vec<Value> {
+    items.iter().map(fact::ToFact::to_fact).collect()
+}

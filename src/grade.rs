@@ -1,0 +1,475 @@
+//! Grading: run a lab's checks against one account and decide each one's status.
+//!
+//! Checks run concurrently, wave by wave: a check starts once the checks it `needs` are
+//! done. Each check collects its resources (memoised), evaluates its expectations with
+//! the matchers, and ends PASS, FAIL, ERROR (the account could not be read) or SKIP (a
+//! check it needs did not pass).
+
+use crate::collect::{self, CollectError, Ctx, Resource, Selector};
+use crate::expect::{Matcher, show};
+use crate::lab::template::{self, Vars};
+use crate::lab::{Check, Expectation, Lab, MatchMode};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    Pass,
+    Fail,
+    Error,
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Error => "ERROR",
+            Status::Skip => "SKIP",
+        }
+    }
+}
+
+/// One expectation as evaluated on one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub path: String,
+    /// The label, or the path when the lab gives none.
+    pub what: String,
+    /// "contain \"Deploy\"" — reads after "expected … to".
+    pub expected: String,
+    pub found: Value,
+    pub ok: bool,
+}
+
+/// How one check ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub points: u32,
+    pub earned: u32,
+    /// One line: why it passed, failed, errored or was skipped.
+    pub message: String,
+    /// The resource the message speaks of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The failed expectations of that resource (on FAIL).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<collect::Cause>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    /// How many times the account was read (more than one with `eventually`).
+    pub attempts: u32,
+    #[serde(skip)]
+    pub captures: Vars,
+}
+
+/// Something a check does while it runs, for progress output.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Waiting { check: String, attempt: u32, remaining: Duration },
+}
+
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+#[derive(Clone, Default)]
+pub struct GradeOptions {
+    /// `--param name=value` overrides.
+    pub params: BTreeMap<String, String>,
+    pub progress: Option<ProgressFn>,
+}
+
+/// A lab's outcomes, in the lab's check order.
+#[derive(Debug, Clone)]
+pub struct LabResult {
+    pub lab: Lab,
+    pub outcomes: Vec<Outcome>,
+}
+
+impl LabResult {
+    pub fn earned(&self) -> u32 {
+        self.outcomes.iter().map(|o| o.earned).sum()
+    }
+
+    pub fn possible(&self) -> u32 {
+        self.outcomes.iter().map(|o| o.points).sum()
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.outcomes.iter().filter(|o| o.status == status).count()
+    }
+}
+
+/// Grade one lab against the account behind `ctx`.
+pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
+    let params = lab.param_values(&opts.params);
+    let mut done: HashMap<String, Outcome> = HashMap::new();
+    let mut pending: Vec<&Check> = lab.checks.iter().collect();
+    while !pending.is_empty() {
+        let (ready, waiting): (Vec<&Check>, Vec<&Check>) =
+            pending.into_iter().partition(|c| c.needs.iter().all(|n| done.contains_key(n)));
+        if ready.is_empty() {
+            // Validation rules this out (needs point upwards); never loop forever on bad input.
+            for c in waiting {
+                done.insert(c.id.clone(), skipped(c, "its `needs` cannot be satisfied".into()));
+            }
+            break;
+        }
+        let wave = ready.iter().map(|check| {
+            let vars = vars_for(check, &params, &done);
+            async move {
+                let outcome = match vars {
+                    Ok(vars) => run_check(check, ctx, vars, opts).await,
+                    Err(failed) => skipped(check, format!("needs `{failed}`, which did not pass")),
+                };
+                (check.id.clone(), outcome)
+            }
+        });
+        for (id, outcome) in futures::future::join_all(wave).await {
+            done.insert(id, outcome);
+        }
+        pending = waiting;
+    }
+    let outcomes = lab.checks.iter().filter_map(|c| done.remove(&c.id)).collect();
+    LabResult { lab: lab.clone(), outcomes }
+}
+
+/// Params plus the captures of every needed check; the first needed check that did not
+/// pass otherwise.
+fn vars_for(check: &Check, params: &Vars, done: &HashMap<String, Outcome>) -> Result<Vars, String> {
+    let mut vars = params.clone();
+    for need in &check.needs {
+        let Some(outcome) = done.get(need).filter(|o| o.status == Status::Pass) else {
+            return Err(need.clone());
+        };
+        vars.extend(outcome.captures.clone());
+    }
+    Ok(vars)
+}
+
+fn base_outcome(check: &Check, status: Status, message: String) -> Outcome {
+    Outcome {
+        id: check.id.clone(),
+        title: check.title.clone(),
+        status,
+        points: check.points,
+        earned: 0,
+        message,
+        resource: None,
+        failures: vec![],
+        cause: None,
+        hint: check.hint.clone(),
+        docs: check.docs.clone(),
+        skills: check.skills.clone(),
+        attempts: 0,
+        captures: Vars::new(),
+    }
+}
+
+fn skipped(check: &Check, message: String) -> Outcome {
+    let mut o = base_outcome(check, Status::Skip, message);
+    o.hint = None;
+    o
+}
+
+fn errored(check: &Check, err: &CollectError, attempts: u32) -> Outcome {
+    let mut o = base_outcome(check, Status::Error, err.to_string());
+    o.cause = Some(err.cause);
+    o.hint = None;
+    o.attempts = attempts;
+    o
+}
+
+/// A lab problem found only at grading time (a capture without a value).
+fn lab_error(check: &Check, message: String) -> Outcome {
+    let mut o = base_outcome(check, Status::Error, format!("lab error: {message}"));
+    o.hint = None;
+    o
+}
+
+async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions) -> Outcome {
+    let Some(kind) = collect::kind(&check.kind) else {
+        return lab_error(check, format!("unknown resource kind `{}`", check.kind));
+    };
+    let rendered = match Rendered::new(check, &vars) {
+        Ok(r) => r,
+        Err(msg) => return lab_error(check, msg),
+    };
+    let started = Instant::now();
+    let deadline = check.eventually.map(|e| started + Duration::from_secs(e.timeout));
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        // The first read shares the run's memo; re-reads must see fresh state.
+        let reader = if attempt == 1 { ctx.clone() } else { ctx.fresh() };
+        let resources = match reader.collect(kind, &rendered.selector).await {
+            Ok(r) => r,
+            Err(err) => return errored(check, &err, attempt),
+        };
+        let verdict = evaluate(&resources, &rendered.expectations, check.match_mode);
+        let mut outcome = rendered.outcome(check, kind.name, verdict, &resources);
+        outcome.attempts = attempt;
+        let retry_at = deadline.zip(check.eventually).and_then(|(end, e)| {
+            let next = Instant::now() + Duration::from_secs(e.interval);
+            (outcome.status == Status::Fail && next <= end).then_some((next, end))
+        });
+        let Some((next, end)) = retry_at else { return outcome };
+        if let Some(progress) = &opts.progress {
+            progress(Progress::Waiting { check: check.id.clone(), attempt, remaining: end - Instant::now() });
+        }
+        tokio::time::sleep_until(next.into()).await;
+    }
+}
+
+/// A check with its templates filled in.
+struct Rendered {
+    title: String,
+    hint: Option<String>,
+    selector: Selector,
+    expectations: Vec<(Expectation, Matcher)>,
+    capture: Vec<(String, jmespath::Expression<'static>)>,
+}
+
+impl Rendered {
+    fn new(check: &Check, vars: &Vars) -> Result<Rendered, String> {
+        let text = |s: &str| template::render_str(s, vars).map_err(|e| e.to_string());
+        let value = |v: &Value| template::render_value(v, vars).map_err(|e| e.to_string());
+        let mut selector = Selector::new();
+        for (k, v) in &check.select {
+            selector.insert(k.clone(), value(v)?);
+        }
+        let mut expectations = Vec::new();
+        for e in &check.expect {
+            let mut e = e.clone();
+            for slot in [&mut e.equals, &mut e.not_equals, &mut e.contains].into_iter().flatten() {
+                *slot = value(slot)?;
+            }
+            if let Some(options) = &mut e.one_of {
+                for o in options.iter_mut() {
+                    *o = value(o)?;
+                }
+            }
+            if let Some(m) = &mut e.matches {
+                *m = text(m)?;
+            }
+            let matcher = Matcher::from_expectation(&e)?;
+            expectations.push((e, matcher));
+        }
+        let capture = check
+            .capture
+            .iter()
+            .map(|(name, path)| jmespath::compile(path).map(|expr| (name.clone(), expr)).map_err(|e| e.to_string()))
+            .collect::<Result<_, _>>()?;
+        Ok(Rendered {
+            title: text(&check.title)?,
+            hint: check.hint.as_deref().map(text).transpose()?,
+            selector,
+            expectations,
+            capture,
+        })
+    }
+
+    fn outcome(&self, check: &Check, kind: &str, verdict: Verdict, resources: &[Resource]) -> Outcome {
+        let mut o = base_outcome(check, Status::Fail, String::new());
+        o.title = self.title.clone();
+        o.hint = self.hint.clone();
+        match verdict {
+            Verdict::Pass { first } => {
+                let resource = &resources[first];
+                let mut captures = Vars::new();
+                for (name, expr) in &self.capture {
+                    let found = search(expr, &resource.fact);
+                    if found.is_null() {
+                        o.message =
+                            format!("{}: found nothing at `{}` to capture as `{name}`", resource.id, expr.as_str());
+                        o.resource = Some(resource.id.clone());
+                        return o;
+                    }
+                    captures.insert(name.clone(), found);
+                }
+                o.status = Status::Pass;
+                o.earned = o.points;
+                o.hint = None;
+                o.captures = captures;
+                o.resource = Some(resource.id.clone());
+                o.message = match resources.len() {
+                    1 => format!("{} is as expected", resource.id),
+                    n if check.match_mode == MatchMode::All => format!("all {n} selected resources are as expected"),
+                    _ => format!("{} is as expected", resource.id),
+                };
+            }
+            Verdict::NoResources => {
+                o.message = format!("found no {kind}{}", describe_selector(&self.selector));
+            }
+            Verdict::Fail { resource, findings } => {
+                let r = &resources[resource];
+                let failed: Vec<Finding> = findings.into_iter().filter(|f| !f.ok).collect();
+                let first = &failed[0];
+                let others = match resources.len() {
+                    1 => String::new(),
+                    n if check.match_mode == MatchMode::All => format!(" (1 of {n} selected)"),
+                    n => format!(" (closest of {n} selected)"),
+                };
+                o.message = format!(
+                    "{}{others}: {} is {}; expected to {}",
+                    r.id,
+                    first.what,
+                    show(&first.found),
+                    first.expected
+                );
+                o.resource = Some(r.id.clone());
+                o.failures = failed;
+            }
+        }
+        o
+    }
+}
+
+fn describe_selector(selector: &Selector) -> String {
+    if selector.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = selector.iter().map(|(k, v)| format!("{k} {}", show(v))).collect();
+    format!(" with {}", parts.join(", "))
+}
+
+/// A JMESPath search over one fact; a runtime error (a function on the wrong type) is
+/// "nothing found".
+pub fn search(expr: &jmespath::Expression<'_>, fact: &Value) -> Value {
+    expr.search(fact.clone()).ok().and_then(|v| serde_json::to_value(&*v).ok()).unwrap_or(Value::Null)
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Verdict {
+    Pass {
+        first: usize,
+    },
+    NoResources,
+    /// The resource the message should speak of, with all its findings.
+    Fail {
+        resource: usize,
+        findings: Vec<Finding>,
+    },
+}
+
+/// Decide a check over the selected resources. Pure: no AWS, no time.
+pub fn evaluate(resources: &[Resource], expectations: &[(Expectation, Matcher)], mode: MatchMode) -> Verdict {
+    if resources.is_empty() {
+        return Verdict::NoResources;
+    }
+    let per_resource: Vec<Vec<Finding>> = resources
+        .iter()
+        .map(|r| {
+            expectations
+                .iter()
+                .map(|(e, m)| {
+                    let found = jmespath::compile(&e.path).map(|expr| search(&expr, &r.fact)).unwrap_or(Value::Null);
+                    Finding {
+                        path: e.path.clone(),
+                        what: e.label.clone().unwrap_or_else(|| e.path.clone()),
+                        expected: m.describe(),
+                        ok: m.test(&found),
+                        found,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let passes = |f: &Vec<Finding>| f.iter().all(|x| x.ok);
+    match mode {
+        MatchMode::Any => match per_resource.iter().position(passes) {
+            Some(first) => Verdict::Pass { first },
+            None => {
+                // Speak of the resource that came closest.
+                let best = (0..resources.len())
+                    .max_by_key(|&i| (per_resource[i].iter().filter(|f| f.ok).count(), std::cmp::Reverse(i)))
+                    .unwrap_or(0);
+                Verdict::Fail { resource: best, findings: per_resource.into_iter().nth(best).unwrap_or_default() }
+            }
+        },
+        MatchMode::All => match per_resource.iter().position(|f| !passes(f)) {
+            None => Verdict::Pass { first: 0 },
+            Some(bad) => {
+                Verdict::Fail { resource: bad, findings: per_resource.into_iter().nth(bad).unwrap_or_default() }
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn exps(yaml: &str) -> Vec<(Expectation, Matcher)> {
+        let list: Vec<Expectation> = serde_yaml::from_str(yaml).unwrap();
+        list.into_iter()
+            .map(|e| {
+                let m = Matcher::from_expectation(&e).unwrap();
+                (e, m)
+            })
+            .collect()
+    }
+
+    fn res(id: &str, fact: Value) -> Resource {
+        Resource { id: id.into(), fact }
+    }
+
+    #[test]
+    fn any_passes_on_first_matching_resource() {
+        let r = [res("a", json!({"n": 1})), res("b", json!({"n": 5}))];
+        assert_eq!(evaluate(&r, &exps("[{path: n, min: 3}]"), MatchMode::Any), Verdict::Pass { first: 1 });
+    }
+
+    #[test]
+    fn any_fails_speaking_of_the_closest_resource() {
+        let r = [res("a", json!({"n": 1, "s": "x"})), res("b", json!({"n": 5, "s": "x"}))];
+        let Verdict::Fail { resource, findings } =
+            evaluate(&r, &exps("[{path: n, min: 3}, {path: s, equals: y}]"), MatchMode::Any)
+        else {
+            panic!("expected a failure")
+        };
+        assert_eq!(resource, 1);
+        assert_eq!(findings.iter().filter(|f| !f.ok).count(), 1);
+    }
+
+    #[test]
+    fn all_needs_every_resource() {
+        let r = [res("a", json!({"s": "CURRENT"})), res("b", json!({"s": "OUTDATED"}))];
+        let v = evaluate(&r, &exps("[{path: s, equals: CURRENT}]"), MatchMode::All);
+        assert!(matches!(v, Verdict::Fail { resource: 1, .. }), "{v:?}");
+        assert_eq!(
+            evaluate(&r[..1], &exps("[{path: s, equals: CURRENT}]"), MatchMode::All),
+            Verdict::Pass { first: 0 }
+        );
+    }
+
+    #[test]
+    fn nothing_selected_is_its_own_verdict() {
+        assert_eq!(evaluate(&[], &exps("[{path: s, exists: true}]"), MatchMode::All), Verdict::NoResources);
+    }
+
+    #[test]
+    fn no_expectations_pass_on_existence() {
+        assert_eq!(evaluate(&[res("a", json!({}))], &[], MatchMode::Any), Verdict::Pass { first: 0 });
+    }
+
+    #[test]
+    fn jmespath_runtime_errors_are_nothing_found() {
+        let expr = jmespath::compile("length(a)").unwrap();
+        assert_eq!(search(&expr, &json!({"a": 5})), Value::Null);
+    }
+}

@@ -1,0 +1,194 @@
+//! Reading lab files from disk: discovery, parsing, and validation, with every problem
+//! reported against its file and line.
+
+use super::locate::Locator;
+use super::skills::Outline;
+use super::validate::validate_lab;
+use super::{Diagnostic, Lab};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused before parsing: no lab is anywhere near it.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// How deep below the labs folder lab files are looked for.
+const MAX_DEPTH: usize = 6;
+
+/// What a labs folder holds: the labs that loaded, the outline, and every problem found.
+#[derive(Debug, Default)]
+pub struct LoadedLabs {
+    pub labs: Vec<Lab>,
+    pub outline: Option<Outline>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedLabs {
+    /// The lab with this id, or whose folder or file is this path.
+    pub fn find(&self, wanted: &str) -> Option<&Lab> {
+        self.labs.iter().find(|l| l.id == wanted).or_else(|| {
+            let wanted = std::fs::canonicalize(wanted).ok()?;
+            self.labs.iter().find(|l| {
+                let file = std::fs::canonicalize(&l.file).ok();
+                file.as_deref() == Some(wanted.as_path())
+                    || file.as_deref().and_then(Path::parent) == Some(wanted.as_path())
+            })
+        })
+    }
+}
+
+/// Read a text file, refusing what is too large or not UTF-8.
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let whole =
+        |message: String| Diagnostic { file: path.to_path_buf(), line: None, col: None, field: String::new(), message };
+    let meta = std::fs::metadata(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(whole(format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| whole(format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| whole("not UTF-8 text".into()))
+}
+
+/// Parse YAML text into `T`, turning serde's error into a diagnostic with a line.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|err| yaml_diagnostic(path, text, &err))
+}
+
+fn yaml_diagnostic(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic {
+    let message = err.to_string();
+    // serde_yaml says "checks[1]: unknown field `kindd`, expected one of ... at line 5 column 5".
+    let (field, rest) = match message.split_once(": ") {
+        Some((f, rest)) if !f.contains(' ') && !f.is_empty() => (f.to_string(), rest.to_string()),
+        _ => (String::new(), message.clone()),
+    };
+    let rest = match rest.rfind(" at line ") {
+        Some(i) => rest[..i].to_string(),
+        None => rest,
+    };
+    let (line, col) = match err.location() {
+        Some(loc) => (Some(loc.line()), Some(loc.column())),
+        None => match Locator::new(text).find(&field) {
+            Some(p) => (Some(p.line), Some(p.col)),
+            None => (None, None),
+        },
+    };
+    let message = suggest_field(&rest).unwrap_or(rest);
+    Diagnostic { file: path.to_path_buf(), line, col, field, message }
+}
+
+/// "unknown field `kindd`, expected one of `a`, `kind`" → add "did you mean `kind`?".
+fn suggest_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = super::diagnostic::did_you_mean(unknown, candidates.iter().copied())?;
+    Some(format!("unknown field `{unknown}` (did you mean `{best}`?); allowed: {}", candidates.join(", ")))
+}
+
+/// Load the outline (`skills.yaml`) from `dir` or the nearest folder above it.
+pub fn find_outline(start: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_file() { start.parent()?.to_path_buf() } else { start.to_path_buf() };
+    for _ in 0..4 {
+        let candidate = dir.join("skills.yaml");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = dir.parent()?.to_path_buf();
+    }
+    None
+}
+
+fn find_lab_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() && depth < MAX_DEPTH && !path.is_symlink() {
+            find_lab_files(&path, depth + 1, out);
+        } else if path.file_name().is_some_and(|n| n == "lab.yaml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Load one lab file, validated against the outline.
+pub fn load_lab_file(path: &Path, outline: Option<&Outline>) -> Result<Lab, Vec<Diagnostic>> {
+    let text = read_text(path).map_err(|d| vec![d])?;
+    let mut lab: Lab = parse_yaml(path, &text).map_err(|d| vec![d])?;
+    lab.file = path.to_path_buf();
+    let problems = validate_lab(&lab, &text, outline);
+    if problems.is_empty() { Ok(lab) } else { Err(problems) }
+}
+
+/// Load every lab under `root` (a labs folder, a lab folder, or a lab file).
+pub fn load_labs(root: &Path) -> LoadedLabs {
+    let mut loaded = LoadedLabs::default();
+    if !root.exists() {
+        loaded.diagnostics.push(Diagnostic {
+            file: root.to_path_buf(),
+            line: None,
+            col: None,
+            field: String::new(),
+            message: "no such file or folder".into(),
+        });
+        return loaded;
+    }
+    if let Some(skills) = find_outline(root) {
+        match read_text(&skills).and_then(|text| parse_yaml::<Outline>(&skills, &text)) {
+            Ok(outline) => loaded.outline = Some(outline),
+            Err(d) => loaded.diagnostics.push(d),
+        }
+    }
+    let mut files = Vec::new();
+    if root.is_file() {
+        files.push(root.to_path_buf());
+    } else {
+        find_lab_files(root, 0, &mut files);
+    }
+    for file in files {
+        match load_lab_file(&file, loaded.outline.as_ref()) {
+            Ok(lab) => {
+                if let Some(first) = loaded.labs.iter().find(|l| l.id == lab.id) {
+                    let text = read_text(&file).unwrap_or_default();
+                    let pos = Locator::new(&text).find("id");
+                    loaded.diagnostics.push(Diagnostic {
+                        file: file.clone(),
+                        line: pos.map(|p| p.line),
+                        col: pos.map(|p| p.col),
+                        field: "id".into(),
+                        message: format!("duplicate lab id `{}` (also in {})", lab.id, first.file.display()),
+                    });
+                } else {
+                    loaded.labs.push(lab);
+                }
+            }
+            Err(problems) => loaded.diagnostics.extend(problems),
+        }
+    }
+    loaded
+}
+
+/// Load a single lab folder (used by `selftest` and tests).
+pub fn load_lab_dir(dir: &Path) -> Result<Lab, Vec<Diagnostic>> {
+    let outline = find_outline(dir).and_then(|p| read_text(&p).ok().and_then(|t| parse_yaml::<Outline>(&p, &t).ok()));
+    load_lab_file(&dir.join("lab.yaml"), outline.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_gets_a_suggestion_and_a_line() {
+        let text = "id: a\ntitle: t\nsummary: s\nchecks:\n  - id: c\n    title: t\n    kindd: logs.log_group\n";
+        let d = parse_yaml::<Lab>(Path::new("lab.yaml"), text).unwrap_err();
+        assert_eq!(d.line, Some(7), "{d}");
+        assert_eq!(d.field, "checks[0]");
+        assert!(d.message.contains("did you mean `kind`?"), "{d}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let text = "id: a\ntitle: t\nsummary: s\nchecks:\n  - id: c\n    title: t\n    kind: x\n    points: many\n";
+        let d = parse_yaml::<Lab>(Path::new("lab.yaml"), text).unwrap_err();
+        assert_eq!(d.line, Some(8), "{d}");
+        assert!(d.field.starts_with("checks[0]"), "{d}");
+    }
+}

@@ -1,0 +1,196 @@
+//! The lab model: what a `lab.yaml` says, typed.
+//!
+//! A lab is data. This module only describes its shape; [`load`] reads files into it,
+//! [`validate`] checks what serde cannot (kinds, JMESPath, templates, references), and
+//! [`template`] fills in `{{ name }}` placeholders at grading time.
+
+pub mod diagnostic;
+pub mod load;
+pub mod locate;
+pub mod near_miss;
+pub mod skills;
+pub mod template;
+pub mod validate;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use diagnostic::Diagnostic;
+pub use load::{LoadedLabs, load_lab_dir, load_labs};
+
+/// One lab: a build the learner does, and the checks that grade it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lab {
+    /// Unique id, lowercase kebab-case (`monitoring-metric-filter-alarm`).
+    pub id: String,
+    pub title: String,
+    /// DOP-C02 task statements this lab covers (`"4.1"`), ids from `labs/skills.yaml`.
+    #[serde(default)]
+    pub tasks: Vec<String>,
+    /// What the learner must build.
+    pub summary: String,
+    /// The main documentation page for the lab.
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// Values the learner may override with `--param name=value`.
+    #[serde(default)]
+    pub params: IndexMap<String, Param>,
+    pub checks: Vec<Check>,
+    /// The file the lab was read from.
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    #[serde(default)]
+    pub default: Option<Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One graded statement about the account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    #[serde(default = "one")]
+    pub points: u32,
+    /// DOP-C02 skill ids (`"4.1.2"`) this check exercises.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// The resource kind to read (`logs.log_group`); see `labcheck kinds`.
+    pub kind: String,
+    /// Which resources of that kind; keys depend on the kind. Values may hold templates.
+    #[serde(default)]
+    pub select: BTreeMap<String, Value>,
+    /// Whether any or all selected resources must satisfy the expectations.
+    #[serde(default, rename = "match")]
+    pub match_mode: MatchMode,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+    /// Checks that must pass first; their captures become template variables here.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Values to remember from the first passing resource: name -> JMESPath.
+    #[serde(default)]
+    pub capture: IndexMap<String, String>,
+    /// Re-read until the check passes or the timeout ends.
+    #[serde(default)]
+    pub eventually: Option<Eventually>,
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub docs: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// At least one selected resource satisfies every expectation.
+    #[default]
+    Any,
+    /// Every selected resource satisfies every expectation, and there is at least one.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eventually {
+    /// Seconds to keep trying.
+    pub timeout: u64,
+    /// Seconds between tries.
+    #[serde(default = "default_interval")]
+    pub interval: u64,
+}
+
+fn default_interval() -> u64 {
+    5
+}
+
+/// A JMESPath over one resource's fact, and what its value must be.
+///
+/// Exactly one matcher is set (`min` and `max` may go together); [`validate`] enforces it
+/// and [`Expectation::matcher`] turns the fields into a [`crate::expect::Matcher`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub path: String,
+    /// A name for the value in messages ("stage names"); the path is used otherwise.
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub equals: Option<Value>,
+    #[serde(default)]
+    pub not_equals: Option<Value>,
+    #[serde(default)]
+    pub contains: Option<Value>,
+    #[serde(default)]
+    pub exists: Option<bool>,
+    #[serde(default)]
+    pub absent: Option<bool>,
+    #[serde(default)]
+    pub matches: Option<String>,
+    #[serde(default)]
+    pub one_of: Option<Vec<Value>>,
+    #[serde(default)]
+    pub count: Option<Count>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+/// `count: 3` or `count: {min: 2, max: 5}`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Count {
+    Exactly(u64),
+    Range {
+        #[serde(default)]
+        min: Option<u64>,
+        #[serde(default)]
+        max: Option<u64>,
+    },
+}
+
+impl Lab {
+    /// The exam domain of the lab: the domain of its first task statement.
+    pub fn domain_id(&self) -> Option<&str> {
+        self.tasks.first().and_then(|t| t.split('.').next())
+    }
+
+    pub fn possible_points(&self) -> u32 {
+        self.checks.iter().map(|c| c.points).sum()
+    }
+
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// Param defaults overlaid with the given overrides, as template variables.
+    pub fn param_values(&self, overrides: &BTreeMap<String, String>) -> BTreeMap<String, Value> {
+        let mut values = BTreeMap::new();
+        for (name, param) in &self.params {
+            if let Some(v) = &param.default {
+                values.insert(name.clone(), v.clone());
+            }
+        }
+        for (name, v) in overrides {
+            if self.params.contains_key(name) {
+                values.insert(name.clone(), Value::String(v.clone()));
+            }
+        }
+        values
+    }
+}

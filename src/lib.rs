@@ -1,0 +1,14 @@
+//! labcheck: grade hands-on AWS labs by reading an account, never writing to it.
+//!
+//! The data flows one way: a lab file is loaded into a [`lab::Lab`]; [`grade`] runs its
+//! checks through [`collect`]ors (the only code that calls AWS) and [`expect`] matchers;
+//! a [`report`] formats the outcomes.
+
+pub mod app;
+pub mod cli;
+pub mod collect;
+pub mod expect;
+pub mod grade;
+pub mod lab;
+pub mod report;
+pub mod target;
