@@ -1,6 +1,6 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, RunArgs, SelftestArgs, SelftestFormat};
 use crate::collect::{self, Clients, Ctx};
 use crate::grade::{GradeOptions, Progress, grade_lab};
 use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
@@ -18,11 +18,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
         Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
         Command::Kinds => kinds(),
-        Command::Run(args) => {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-            runtime.block_on(grade(&load_labs(&cli.labs), args))
-        }
+        Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
+        Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
     }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime")
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
@@ -171,4 +173,58 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
         Format::Junit => print!("{}", report::junit::render(&report)),
     }
     report::exit_code(&results)
+}
+
+async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
+    use crate::selftest::{is_local_endpoint, prove_lab};
+    use futures::StreamExt;
+    if !loaded.diagnostics.is_empty() {
+        print_diagnostics(&loaded.diagnostics);
+        return EXIT_BAD_INPUT;
+    }
+    let labs: Vec<&Lab> = if args.lab.is_empty() {
+        loaded.labs.iter().collect()
+    } else {
+        let mut labs = Vec::new();
+        for wanted in &args.lab {
+            match find_lab(loaded, wanted) {
+                Ok(lab) => labs.push(lab),
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
+        labs
+    };
+    let target = Target::from(&args.target);
+    let conf = match target.sdk_config().await {
+        Ok(conf) => conf,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    match conf.endpoint_url() {
+        Some(url) if is_local_endpoint(url) => {}
+        other => {
+            eprintln!(
+                "error: selftest runs the labs' solution scripts, which create resources; it only runs against a \
+                 local emulator (--endpoint-url http://127.0.0.1:PORT), not {}",
+                other.unwrap_or("real AWS")
+            );
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let proofs: Vec<_> = futures::stream::iter(labs.iter().map(|lab| prove_lab(&conf, lab)))
+        .buffered(args.jobs.max(1))
+        .collect()
+        .await;
+    let out = match args.format {
+        SelftestFormat::Table => crate::selftest::render_table(&proofs, &args.emulator, false),
+        SelftestFormat::Markdown => crate::selftest::render_table(&proofs, &args.emulator, true),
+        SelftestFormat::Json => serde_json::to_string_pretty(&proofs).expect("serializes") + "\n",
+    };
+    print!("{out}");
+    if proofs.iter().any(|p| p.is_broken()) { 1 } else { 0 }
 }

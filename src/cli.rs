@@ -38,6 +38,36 @@ pub enum Command {
     },
     /// List the resource kinds checks can read: selectors, API calls, facts.
     Kinds,
+    /// For lab authors: prove labs against a local emulator (empty account fails, the
+    /// solution passes, each near miss fails exactly its checks). Writes to the emulator.
+    Selftest(SelftestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SelftestArgs {
+    /// Lab ids or folders (default: every lab).
+    pub lab: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SelftestFormat,
+    /// Emulator name to print in the report (e.g. moto, localstack).
+    #[arg(long, default_value = "emulator")]
+    pub emulator: String,
+    /// Labs proven at the same time.
+    #[arg(long, default_value_t = 2)]
+    pub jobs: usize,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum SelftestFormat {
+    /// A table for the terminal.
+    Table,
+    /// A Markdown table (for localstack/SUPPORT.md).
+    Markdown,
+    /// JSON, one object per lab.
+    Json,
 }
 
 #[derive(Debug, Args)]

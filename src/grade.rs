@@ -224,7 +224,9 @@ async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions) ->
         outcome.attempts = attempt;
         let retry_at = deadline.zip(check.eventually).and_then(|(end, e)| {
             let next = Instant::now() + Duration::from_secs(e.interval);
-            (outcome.status == Status::Fail && next <= end).then_some((next, end))
+            // Wait only for state that exists but is not there yet (an execution in
+            // progress); a missing resource will not appear by waiting.
+            (outcome.status == Status::Fail && !resources.is_empty() && next <= end).then_some((next, end))
         });
         let Some((next, end)) = retry_at else { return outcome };
         if let Some(progress) = &opts.progress {

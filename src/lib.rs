@@ -12,3 +12,4 @@ pub mod grade;
 pub mod lab;
 pub mod report;
 pub mod target;
+pub mod selftest;

@@ -1,0 +1,339 @@
+//! `labcheck selftest`: prove that each lab's checks pass and fail when they should.
+//!
+//! Against a local emulator only (it runs the labs' solution scripts, which write), each
+//! scenario gets an account of its own by assuming a role in a fresh account id, which
+//! both moto and LocalStack scope state by. For every lab:
+//!
+//! 1. empty account: every check must FAIL (or SKIP, when a check it needs failed);
+//! 2. after `solution.sh`: every check must PASS;
+//! 3. each near miss (`solution.sh`, then the mistake): exactly the named checks FAIL,
+//!    the checks that need them SKIP, all others PASS.
+//!
+//! A check the emulator cannot serve (an ERROR whose cause is a missing operation) is
+//! "not emulated", with the operation named; anything else unexpected is "broken".
+
+use crate::collect::{Cause, Clients, Ctx};
+use crate::grade::{GradeOptions, LabResult, Outcome, Status, grade_lab};
+use crate::lab::Lab;
+use crate::lab::near_miss::{NearMiss, load_near_misses};
+use crate::target::assume_role;
+use aws_types::SdkConfig;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How long a solution or near-miss script may run.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Proven,
+    /// The emulator lacks an operation the check needs.
+    NotEmulated { operation: String },
+    Broken { reason: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckProof {
+    pub check: String,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+    pub empty: Option<Status>,
+    pub solution: Option<Status>,
+    /// Near misses that made this check FAIL, as they should.
+    pub caught_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabProof {
+    pub lab: String,
+    pub checks: Vec<CheckProof>,
+    /// Problems outside any one check: a script that failed, a near-miss file error.
+    pub problems: Vec<String>,
+}
+
+impl LabProof {
+    pub fn is_broken(&self) -> bool {
+        !self.problems.is_empty() || self.checks.iter().any(|c| matches!(c.verdict, Verdict::Broken { .. }))
+    }
+}
+
+/// Whether an endpoint is on this machine: selftest refuses anything else.
+pub fn is_local_endpoint(url: &str) -> bool {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = if host.starts_with('[') { host.split(']').next().map(|h| &h[1..]).unwrap_or("") } else { host.split(':').next().unwrap_or("") };
+    host == "localhost" || host == "::1" || host.starts_with("127.")
+}
+
+/// A fresh 12-digit account id for each scenario of this process.
+fn fresh_account() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    format!("{:012}", 100_000_000_000 + (base.wrapping_mul(7919).wrapping_add(n * 104_729)) % 800_000_000_000)
+}
+
+/// One scenario's account: SDK config plus the environment scripts need.
+struct Account {
+    conf: SdkConfig,
+    env: Vec<(String, String)>,
+}
+
+async fn new_account(base: &SdkConfig) -> Result<Account, String> {
+    let id = fresh_account();
+    let role = format!("arn:aws:iam::{id}:role/labcheck-selftest");
+    let assumed = assume_role(base, &role, "labcheck-selftest", None).await?;
+    let mut env = vec![
+        ("AWS_ACCESS_KEY_ID".into(), assumed.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY".into(), assumed.secret_access_key),
+        ("AWS_SESSION_TOKEN".into(), assumed.session_token),
+        ("AWS_PAGER".into(), String::new()),
+    ];
+    if let Some(region) = base.region() {
+        env.push(("AWS_REGION".into(), region.to_string()));
+        env.push(("AWS_DEFAULT_REGION".into(), region.to_string()));
+    }
+    if let Some(url) = base.endpoint_url() {
+        env.push(("AWS_ENDPOINT_URL".into(), url.to_string()));
+    }
+    Ok(Account { conf: assumed.conf, env })
+}
+
+/// Params as the scripts read them: upper-cased names.
+fn param_env(lab: &Lab) -> Vec<(String, String)> {
+    lab.param_values(&BTreeMap::new())
+        .into_iter()
+        .map(|(k, v)| (k.to_uppercase(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect()
+}
+
+async fn run_script(what: &str, script: ScriptSource<'_>, dir: &Path, env: &[(String, String)]) -> Result<(), String> {
+    let mut cmd = tokio::process::Command::new("bash");
+    match script {
+        ScriptSource::File(path) => cmd.arg(path),
+        ScriptSource::Inline(text) => cmd.arg("-euo").arg("pipefail").arg("-c").arg(text),
+    };
+    cmd.current_dir(dir).envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str()))).kill_on_drop(true);
+    cmd.stdin(std::process::Stdio::null());
+    let out = tokio::time::timeout(SCRIPT_TIMEOUT, cmd.output())
+        .await
+        .map_err(|_| format!("{what} ran longer than {}s", SCRIPT_TIMEOUT.as_secs()))?
+        .map_err(|e| format!("{what} could not start: {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let tail: Vec<&str> = stderr.lines().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    Err(format!("{what} failed ({}): {}", out.status, tail.join(" | ")))
+}
+
+#[derive(Clone, Copy)]
+enum ScriptSource<'a> {
+    File(&'a Path),
+    Inline(&'a str),
+}
+
+/// A scenario: a fresh account, optional scripts, then a grading.
+async fn scenario(base: &SdkConfig, lab: &Lab, scripts: &[(String, ScriptSource<'_>)]) -> Result<LabResult, String> {
+    let account = new_account(base).await?;
+    let dir = lab.file.parent().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_else(|| Path::new(".").into());
+    let mut env = account.env.clone();
+    env.extend(param_env(lab));
+    for (what, script) in scripts {
+        run_script(what, *script, &dir, &env).await?;
+    }
+    let ctx = Ctx::new(Clients::new(&account.conf));
+    Ok(grade_lab(lab, &ctx, &GradeOptions::default()).await)
+}
+
+/// Checks that need `failed` directly or through other checks.
+fn dependents(lab: &Lab, failed: &[String]) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    for check in &lab.checks {
+        if check.needs.iter().any(|n| failed.contains(n) || out.contains(n)) {
+            out.insert(check.id.clone());
+        }
+    }
+    out
+}
+
+fn not_implemented(o: &Outcome) -> Option<String> {
+    (o.status == Status::Error && o.cause == Some(Cause::NotImplemented))
+        .then(|| o.message.split(':').take(2).collect::<Vec<_>>().join(":"))
+}
+
+/// Prove one lab against the emulator behind `base`.
+pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
+    let mut proof = LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new() };
+    let near_misses = match load_near_misses(lab) {
+        Ok(n) => n,
+        Err(diags) => {
+            proof.problems.extend(diags.iter().map(ToString::to_string));
+            vec![]
+        }
+    };
+    // Absolute, since scripts run in the lab's folder.
+    let solution = lab.file.parent().map(|d| d.join("solution.sh")).and_then(|p| std::fs::canonicalize(p).ok());
+    let Some(solution) = solution else {
+        proof.problems.push("no solution.sh beside lab.yaml".into());
+        return proof;
+    };
+    let empty = scenario(base, lab, &[]);
+    let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
+    let solved = scenario(base, lab, &solution_only);
+    let miss_scripts: Vec<Vec<(String, ScriptSource)>> = near_misses
+        .iter()
+        .map(|m: &NearMiss| {
+            vec![
+                ("solution.sh".to_string(), ScriptSource::File(&solution)),
+                (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run)),
+            ]
+        })
+        .collect();
+    let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, lab, scripts)));
+    let (empty, solved, misses) = tokio::join!(empty, solved, misses);
+    let mut not_emulated: BTreeMap<String, String> = BTreeMap::new();
+    let mut broken: BTreeMap<String, String> = BTreeMap::new();
+    let status_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
+        r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
+    };
+    for (phase, result) in [("empty account", &empty), ("solution", &solved)] {
+        if let Err(e) = result {
+            proof.problems.push(format!("{phase}: {e}"));
+        }
+    }
+    // Checks the emulator cannot serve, first: their dependents are excused too.
+    for check in &lab.checks {
+        for result in [&empty, &solved] {
+            if let Some(op) = status_in(result, &check.id).as_ref().and_then(not_implemented) {
+                not_emulated.entry(check.id.clone()).or_insert(op);
+            }
+        }
+    }
+    let excused: BTreeSet<String> =
+        not_emulated.keys().cloned().chain(dependents(lab, &not_emulated.keys().cloned().collect::<Vec<_>>())).collect();
+    let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for check in &lab.checks {
+        let id = &check.id;
+        if excused.contains(id) {
+            continue;
+        }
+        if let Some(o) = status_in(&empty, id)
+            && !matches!(o.status, Status::Fail | Status::Skip)
+        {
+            broken.insert(id.clone(), format!("on an empty account it is {}: {}", o.status.as_str(), o.message));
+            continue;
+        }
+        if let Some(o) = status_in(&solved, id)
+            && o.status != Status::Pass
+        {
+            broken.insert(id.clone(), format!("after solution.sh it is {}: {}", o.status.as_str(), o.message));
+        }
+    }
+    for (miss, result) in near_misses.iter().zip(&misses) {
+        let result = match result {
+            Ok(r) => r,
+            Err(e) => {
+                proof.problems.push(format!("near miss `{}`: {e}", miss.id));
+                continue;
+            }
+        };
+        let skipped = dependents(lab, &miss.fails);
+        for o in &result.outcomes {
+            if excused.contains(&o.id) || broken.contains_key(&o.id) {
+                continue;
+            }
+            let want = if miss.fails.contains(&o.id) {
+                Status::Fail
+            } else if skipped.contains(&o.id) {
+                Status::Skip
+            } else {
+                Status::Pass
+            };
+            if o.status == want {
+                if want == Status::Fail {
+                    caught.entry(o.id.clone()).or_default().push(miss.id.clone());
+                }
+            } else {
+                broken.insert(
+                    o.id.clone(),
+                    format!("near miss `{}`: expected {}, got {}: {}", miss.id, want.as_str(), o.status.as_str(), o.message),
+                );
+            }
+        }
+    }
+    for check in &lab.checks {
+        let id = &check.id;
+        let verdict = if let Some(reason) = broken.get(id) {
+            Verdict::Broken { reason: reason.clone() }
+        } else if let Some(op) = not_emulated.get(id) {
+            Verdict::NotEmulated { operation: op.clone() }
+        } else if excused.contains(id) {
+            let need = check.needs.iter().find(|n| excused.contains(*n)).cloned().unwrap_or_default();
+            Verdict::NotEmulated { operation: format!("needs `{need}`, not emulated") }
+        } else if empty.is_err() || solved.is_err() {
+            Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
+        } else if status_in(&empty, id).map(|o| o.status) != Some(Status::Fail) && !caught.contains_key(id) {
+            // A check never seen failing might be one that cannot fail.
+            Verdict::Broken {
+                reason: "never seen failing: SKIP on an empty account and no near miss fails it".into(),
+            }
+        } else {
+            Verdict::Proven
+        };
+        proof.checks.push(CheckProof {
+            check: id.clone(),
+            verdict,
+            empty: status_in(&empty, id).map(|o| o.status),
+            solution: status_in(&solved, id).map(|o| o.status),
+            caught_by: caught.remove(id).unwrap_or_default(),
+        });
+    }
+    proof
+}
+
+/// The proof as a table, one row per check.
+pub fn render_table(proofs: &[LabProof], emulator: &str, markdown: bool) -> String {
+    use comfy_table::{Table, presets};
+    let mut table = Table::new();
+    table.load_style(if markdown { presets::ASCII_MARKDOWN } else { presets::UTF8_FULL_CONDENSED });
+    table.set_header(["lab", "check", "empty", "solution", "caught by near miss", emulator]);
+    let status = |s: Option<Status>| s.map(|s| s.as_str()).unwrap_or("-");
+    for proof in proofs {
+        for c in &proof.checks {
+            let verdict = match &c.verdict {
+                Verdict::Proven => "proven".to_string(),
+                Verdict::NotEmulated { operation } => format!("not emulated ({operation})"),
+                Verdict::Broken { reason } => format!("BROKEN: {reason}"),
+            };
+            table.add_row([
+                proof.lab.as_str(),
+                c.check.as_str(),
+                status(c.empty),
+                status(c.solution),
+                &c.caught_by.join(", "),
+                &verdict,
+            ]);
+        }
+    }
+    let mut out = table.to_string() + "\n";
+    for proof in proofs {
+        for p in &proof.problems {
+            out.push_str(&format!("{}: {p}\n", proof.lab));
+        }
+    }
+    let checks: usize = proofs.iter().map(|p| p.checks.len()).sum();
+    let count = |f: fn(&Verdict) -> bool| proofs.iter().flat_map(|p| &p.checks).filter(|c| f(&c.verdict)).count();
+    out.push_str(&format!(
+        "{} labs, {checks} checks on {emulator}: {} proven, {} not emulated, {} broken\n",
+        proofs.len(),
+        count(|v| matches!(v, Verdict::Proven)),
+        count(|v| matches!(v, Verdict::NotEmulated { .. })),
+        count(|v| matches!(v, Verdict::Broken { .. })),
+    ));
+    out
+}
