@@ -1,0 +1,145 @@
+//! Collectors against recorded responses in the shape of the AWS API reference, for the
+//! operations neither emulator implements natively, and for the errors a real account
+//! gives: the SDK deserializes the raw HTTP body exactly as it would from AWS.
+
+use aws_sdk_codepipeline::Client as CodePipeline;
+use aws_sdk_config::Client as Config;
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use labcheck::collect::{self, Cause, Clients, Ctx, Selector};
+use labcheck::grade::{GradeOptions, Status, grade_lab};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn recorded(name: &str) -> String {
+    std::fs::read_to_string(Path::new("tests/fixtures/recorded").join(name)).expect("recorded response")
+}
+
+fn http(status: u16, body: String) -> HttpResponse {
+    HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
+}
+
+fn aws_error(status: u16, code: &str, message: &str) -> HttpResponse {
+    http(status, json!({"__type": code, "message": message}).to_string())
+}
+
+/// Clients whose unmocked services point nowhere (a call to them would fail loudly).
+fn clients() -> Clients {
+    let conf = aws_types::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_types::region::Region::new("us-east-1"))
+        .endpoint_url("http://127.0.0.1:9")
+        .build();
+    Clients::new(&conf)
+}
+
+fn selector(pairs: &[(&str, &str)]) -> Selector {
+    pairs.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect()
+}
+
+fn pipeline_ctx(rules: &[&Rule]) -> Ctx {
+    let mut c = clients();
+    c.codepipeline = mock_client!(aws_sdk_codepipeline, RuleMode::MatchAny, rules);
+    Ctx::new(c)
+}
+
+fn config_ctx(rules: &[&Rule]) -> Ctx {
+    let mut c = clients();
+    c.config = mock_client!(aws_sdk_config, RuleMode::MatchAny, rules);
+    Ctx::new(c)
+}
+
+#[tokio::test]
+async fn pipeline_state_fact_has_the_api_shape() {
+    let rule = mock!(CodePipeline::get_pipeline_state).then_http_response(|| http(200, recorded("get-pipeline-state.json")));
+    let ctx = pipeline_ctx(&[&rule]);
+    let kind = collect::kind("codepipeline.pipeline_state").unwrap();
+    let found = ctx.collect(kind, &selector(&[("name", "labcheck-pipeline")])).await.unwrap();
+    assert_eq!(found.len(), 1);
+    let fact = &found[0].fact;
+    assert_eq!(fact["pipelineName"], "labcheck-pipeline");
+    assert_eq!(fact["stageStates"][0]["latestExecution"]["status"], "Succeeded");
+    assert_eq!(fact["stageStates"][1]["actionStates"][0]["latestExecution"]["status"], "Failed");
+    assert_eq!(fact["stageStates"][1]["actionStates"][0]["latestExecution"]["summary"], "Build terminated with state: FAILED");
+    assert_eq!(fact["created"], "2025-11-26T20:46:40.5Z");
+    // Asked twice, answered once: the memo.
+    ctx.collect(kind, &selector(&[("name", "labcheck-pipeline")])).await.unwrap();
+    assert_eq!(rule.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn missing_pipeline_is_no_resource_not_an_error() {
+    let rule = mock!(CodePipeline::get_pipeline_state)
+        .then_http_response(|| aws_error(400, "PipelineNotFoundException", "Account does not have a pipeline with name 'x'"));
+    let ctx = pipeline_ctx(&[&rule]);
+    let kind = collect::kind("codepipeline.pipeline_state").unwrap();
+    assert_eq!(ctx.collect(kind, &selector(&[("name", "x")])).await.unwrap(), vec![]);
+}
+
+#[tokio::test]
+async fn remediation_fact_has_the_api_shape() {
+    let rule = mock!(Config::describe_remediation_configurations)
+        .match_requests(|req| req.config_rule_names() == ["s3-bucket-sse-enabled"])
+        .then_http_response(|| http(200, recorded("describe-remediation-configurations.json")));
+    let ctx = config_ctx(&[&rule]);
+    let kind = collect::kind("config.remediation").unwrap();
+    let found = ctx.collect(kind, &selector(&[("rule", "s3-bucket-sse-enabled")])).await.unwrap();
+    assert_eq!(found.len(), 1);
+    let expected: Value = serde_json::from_str(&recorded("describe-remediation-configurations.json")).unwrap();
+    assert_eq!(found[0].fact, expected["RemediationConfigurations"][0], "the fact is the API's JSON, field for field");
+}
+
+async fn cause_of(response: fn() -> HttpResponse) -> Cause {
+    let rule = mock!(Config::describe_remediation_configurations).then_http_response(response);
+    let ctx = config_ctx(&[&rule]);
+    let kind = collect::kind("config.remediation").unwrap();
+    let err = ctx.collect(kind, &selector(&[("rule", "r")])).await.unwrap_err();
+    assert_eq!(err.operation, "config:DescribeRemediationConfigurations");
+    err.cause
+}
+
+#[tokio::test]
+async fn errors_are_classified_by_cause() {
+    assert_eq!(
+        cause_of(|| aws_error(400, "AccessDeniedException", "User is not authorized to perform: config:Describe*")).await,
+        Cause::AccessDenied
+    );
+    assert_eq!(cause_of(|| aws_error(400, "ThrottlingException", "Rate exceeded")).await, Cause::Throttled);
+    assert_eq!(cause_of(|| aws_error(400, "UnknownOperationException", "")).await, Cause::NotImplemented);
+    assert_eq!(
+        cause_of(|| aws_error(501, "InternalFailure", "API action not yet implemented")).await,
+        Cause::NotImplemented
+    );
+    assert_eq!(cause_of(|| aws_error(400, "InvalidParameterValueException", "bad")).await, Cause::Service);
+}
+
+/// Grading turns an unreadable account into ERRORs naming the cause, never FAILs.
+#[tokio::test]
+async fn denied_calls_make_errors_not_failures() {
+    let lab = labcheck::lab::load_lab_dir(Path::new("labs/security-compliance/config-rule-remediation")).unwrap();
+    let denied = || aws_error(400, "AccessDeniedException", "not authorized");
+    let rules = [
+        mock!(Config::describe_configuration_recorders).then_http_response(denied),
+        mock!(Config::describe_configuration_recorder_status).then_http_response(denied),
+        mock!(Config::describe_config_rules).then_http_response(denied),
+        mock!(Config::describe_remediation_configurations).then_http_response(denied),
+    ];
+    let ctx = config_ctx(&rules.iter().collect::<Vec<_>>());
+    let result = grade_lab(&lab, &ctx, &GradeOptions::default()).await;
+    for o in &result.outcomes {
+        assert!(
+            matches!(o.status, Status::Error | Status::Skip),
+            "{} is {:?}: {}",
+            o.id,
+            o.status,
+            o.message
+        );
+        if o.status == Status::Error {
+            assert_eq!(o.cause, Some(Cause::AccessDenied));
+            assert!(o.message.contains("access denied"), "{}", o.message);
+        }
+    }
+    assert!(result.count(Status::Error) > 0);
+}
