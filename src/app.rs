@@ -160,7 +160,8 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
             eprintln!("… {check}: not yet (try {attempt}); waiting up to {}s more", remaining.as_secs());
         }
     });
-    let opts = GradeOptions { params, progress: Some(progress) };
+    let opts =
+        GradeOptions { params, progress: Some(progress), max_wait: args.max_wait.map(std::time::Duration::from_secs) };
     let mut results = Vec::new();
     for lab in labs {
         results.push(grade_lab(lab, &ctx, &opts).await);
@@ -216,7 +217,8 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let proofs: Vec<_> = futures::stream::iter(labs.iter().map(|lab| prove_lab(&conf, lab)))
+    let max_wait = std::time::Duration::from_secs(args.max_wait);
+    let proofs: Vec<_> = futures::stream::iter(labs.iter().map(|lab| prove_lab(&conf, lab, max_wait)))
         .buffered(args.jobs.max(1))
         .collect()
         .await;

@@ -56,6 +56,10 @@ pub struct SelftestArgs {
     /// Labs proven at the same time.
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
+    /// Wait at most this many seconds for eventually-consistent checks (emulators
+    /// settle at once).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub max_wait: u64,
     #[command(flatten)]
     pub target: TargetArgs,
 }
@@ -81,6 +85,10 @@ pub struct RunArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+    /// Wait at most this many seconds for eventually-consistent checks (default: each
+    /// check's own `eventually.timeout`).
+    #[arg(long, value_name = "SECONDS")]
+    pub max_wait: Option<u64>,
     #[command(flatten)]
     pub target: TargetArgs,
 }

@@ -11,5 +11,5 @@ pub mod expect;
 pub mod grade;
 pub mod lab;
 pub mod report;
-pub mod target;
 pub mod selftest;
+pub mod target;

@@ -32,8 +32,12 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
 pub enum Verdict {
     Proven,
     /// The emulator lacks an operation the check needs.
-    NotEmulated { operation: String },
-    Broken { reason: String },
+    NotEmulated {
+        operation: String,
+    },
+    Broken {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,14 +69,19 @@ impl LabProof {
 pub fn is_local_endpoint(url: &str) -> bool {
     let rest = url.split("://").nth(1).unwrap_or(url);
     let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = if host.starts_with('[') { host.split(']').next().map(|h| &h[1..]).unwrap_or("") } else { host.split(':').next().unwrap_or("") };
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| &h[1..]).unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
     host == "localhost" || host == "::1" || host.starts_with("127.")
 }
 
 /// A fresh 12-digit account id for each scenario of this process.
 fn fresh_account() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let base = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0);
+    let base =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0);
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
     format!("{:012}", 100_000_000_000 + (base.wrapping_mul(7919).wrapping_add(n * 104_729)) % 800_000_000_000)
 }
@@ -138,7 +147,12 @@ enum ScriptSource<'a> {
 }
 
 /// A scenario: a fresh account, optional scripts, then a grading.
-async fn scenario(base: &SdkConfig, lab: &Lab, scripts: &[(String, ScriptSource<'_>)]) -> Result<LabResult, String> {
+async fn scenario(
+    base: &SdkConfig,
+    lab: &Lab,
+    scripts: &[(String, ScriptSource<'_>)],
+    max_wait: Duration,
+) -> Result<LabResult, String> {
     let account = new_account(base).await?;
     let dir = lab.file.parent().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_else(|| Path::new(".").into());
     let mut env = account.env.clone();
@@ -147,7 +161,8 @@ async fn scenario(base: &SdkConfig, lab: &Lab, scripts: &[(String, ScriptSource<
         run_script(what, *script, &dir, &env).await?;
     }
     let ctx = Ctx::new(Clients::new(&account.conf));
-    Ok(grade_lab(lab, &ctx, &GradeOptions::default()).await)
+    let opts = GradeOptions { max_wait: Some(max_wait), ..GradeOptions::default() };
+    Ok(grade_lab(lab, &ctx, &opts).await)
 }
 
 /// Checks that need `failed` directly or through other checks.
@@ -167,7 +182,7 @@ fn not_implemented(o: &Outcome) -> Option<String> {
 }
 
 /// Prove one lab against the emulator behind `base`.
-pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
+pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabProof {
     let mut proof = LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new() };
     let near_misses = match load_near_misses(lab) {
         Ok(n) => n,
@@ -182,9 +197,33 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
         proof.problems.push("no solution.sh beside lab.yaml".into());
         return proof;
     };
-    let empty = scenario(base, lab, &[]);
+    let empty = scenario(base, lab, &[], max_wait).await;
+    // An emulator without some operation cannot run the solution either: say which
+    // checks it cannot serve, and prove nothing more of this lab there.
+    if let Ok(result) = &empty {
+        let missing: Vec<(String, String)> =
+            result.outcomes.iter().filter_map(|o| not_implemented(o).map(|op| (o.id.clone(), op))).collect();
+        if !missing.is_empty() {
+            let ops: BTreeSet<&str> = missing.iter().map(|(_, op)| op.as_str()).collect();
+            let ops = ops.into_iter().collect::<Vec<_>>().join(", ");
+            for o in &result.outcomes {
+                let operation = match missing.iter().find(|(id, _)| *id == o.id) {
+                    Some((_, op)) => op.clone(),
+                    None => format!("not run: the lab's solution needs {ops}"),
+                };
+                proof.checks.push(CheckProof {
+                    check: o.id.clone(),
+                    verdict: Verdict::NotEmulated { operation },
+                    empty: Some(o.status),
+                    solution: None,
+                    caught_by: vec![],
+                });
+            }
+            return proof;
+        }
+    }
     let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
-    let solved = scenario(base, lab, &solution_only);
+    let solved = scenario(base, lab, &solution_only, max_wait);
     let miss_scripts: Vec<Vec<(String, ScriptSource)>> = near_misses
         .iter()
         .map(|m: &NearMiss| {
@@ -194,8 +233,8 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
             ]
         })
         .collect();
-    let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, lab, scripts)));
-    let (empty, solved, misses) = tokio::join!(empty, solved, misses);
+    let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, lab, scripts, max_wait)));
+    let (solved, misses) = tokio::join!(solved, misses);
     let mut not_emulated: BTreeMap<String, String> = BTreeMap::new();
     let mut broken: BTreeMap<String, String> = BTreeMap::new();
     let status_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
@@ -214,8 +253,11 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
             }
         }
     }
-    let excused: BTreeSet<String> =
-        not_emulated.keys().cloned().chain(dependents(lab, &not_emulated.keys().cloned().collect::<Vec<_>>())).collect();
+    let excused: BTreeSet<String> = not_emulated
+        .keys()
+        .cloned()
+        .chain(dependents(lab, &not_emulated.keys().cloned().collect::<Vec<_>>()))
+        .collect();
     let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for check in &lab.checks {
         let id = &check.id;
@@ -261,7 +303,13 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
             } else {
                 broken.insert(
                     o.id.clone(),
-                    format!("near miss `{}`: expected {}, got {}: {}", miss.id, want.as_str(), o.status.as_str(), o.message),
+                    format!(
+                        "near miss `{}`: expected {}, got {}: {}",
+                        miss.id,
+                        want.as_str(),
+                        o.status.as_str(),
+                        o.message
+                    ),
                 );
             }
         }
@@ -279,9 +327,7 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab) -> LabProof {
             Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
         } else if status_in(&empty, id).map(|o| o.status) != Some(Status::Fail) && !caught.contains_key(id) {
             // A check never seen failing might be one that cannot fail.
-            Verdict::Broken {
-                reason: "never seen failing: SKIP on an empty account and no near miss fails it".into(),
-            }
+            Verdict::Broken { reason: "never seen failing: SKIP on an empty account and no near miss fails it".into() }
         } else {
             Verdict::Proven
         };

@@ -109,7 +109,10 @@ pub async fn assume_role(
         None,
         "labcheck-assume-role",
     );
-    let conf = base.to_builder().credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider)).build();
+    let conf = base
+        .to_builder()
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+        .build();
     Ok(AssumedRole {
         conf,
         access_key_id: creds.access_key_id().to_string(),

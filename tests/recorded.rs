@@ -53,7 +53,8 @@ fn config_ctx(rules: &[&Rule]) -> Ctx {
 
 #[tokio::test]
 async fn pipeline_state_fact_has_the_api_shape() {
-    let rule = mock!(CodePipeline::get_pipeline_state).then_http_response(|| http(200, recorded("get-pipeline-state.json")));
+    let rule =
+        mock!(CodePipeline::get_pipeline_state).then_http_response(|| http(200, recorded("get-pipeline-state.json")));
     let ctx = pipeline_ctx(&[&rule]);
     let kind = collect::kind("codepipeline.pipeline_state").unwrap();
     let found = ctx.collect(kind, &selector(&[("name", "labcheck-pipeline")])).await.unwrap();
@@ -62,7 +63,10 @@ async fn pipeline_state_fact_has_the_api_shape() {
     assert_eq!(fact["pipelineName"], "labcheck-pipeline");
     assert_eq!(fact["stageStates"][0]["latestExecution"]["status"], "Succeeded");
     assert_eq!(fact["stageStates"][1]["actionStates"][0]["latestExecution"]["status"], "Failed");
-    assert_eq!(fact["stageStates"][1]["actionStates"][0]["latestExecution"]["summary"], "Build terminated with state: FAILED");
+    assert_eq!(
+        fact["stageStates"][1]["actionStates"][0]["latestExecution"]["summary"],
+        "Build terminated with state: FAILED"
+    );
     assert_eq!(fact["created"], "2025-11-26T20:46:40.5Z");
     // Asked twice, answered once: the memo.
     ctx.collect(kind, &selector(&[("name", "labcheck-pipeline")])).await.unwrap();
@@ -71,8 +75,9 @@ async fn pipeline_state_fact_has_the_api_shape() {
 
 #[tokio::test]
 async fn missing_pipeline_is_no_resource_not_an_error() {
-    let rule = mock!(CodePipeline::get_pipeline_state)
-        .then_http_response(|| aws_error(400, "PipelineNotFoundException", "Account does not have a pipeline with name 'x'"));
+    let rule = mock!(CodePipeline::get_pipeline_state).then_http_response(|| {
+        aws_error(400, "PipelineNotFoundException", "Account does not have a pipeline with name 'x'")
+    });
     let ctx = pipeline_ctx(&[&rule]);
     let kind = collect::kind("codepipeline.pipeline_state").unwrap();
     assert_eq!(ctx.collect(kind, &selector(&[("name", "x")])).await.unwrap(), vec![]);
@@ -103,7 +108,8 @@ async fn cause_of(response: fn() -> HttpResponse) -> Cause {
 #[tokio::test]
 async fn errors_are_classified_by_cause() {
     assert_eq!(
-        cause_of(|| aws_error(400, "AccessDeniedException", "User is not authorized to perform: config:Describe*")).await,
+        cause_of(|| aws_error(400, "AccessDeniedException", "User is not authorized to perform: config:Describe*"))
+            .await,
         Cause::AccessDenied
     );
     assert_eq!(cause_of(|| aws_error(400, "ThrottlingException", "Rate exceeded")).await, Cause::Throttled);
@@ -129,13 +135,7 @@ async fn denied_calls_make_errors_not_failures() {
     let ctx = config_ctx(&rules.iter().collect::<Vec<_>>());
     let result = grade_lab(&lab, &ctx, &GradeOptions::default()).await;
     for o in &result.outcomes {
-        assert!(
-            matches!(o.status, Status::Error | Status::Skip),
-            "{} is {:?}: {}",
-            o.id,
-            o.status,
-            o.message
-        );
+        assert!(matches!(o.status, Status::Error | Status::Skip), "{} is {:?}: {}", o.id, o.status, o.message);
         if o.status == Status::Error {
             assert_eq!(o.cause, Some(Cause::AccessDenied));
             assert!(o.message.contains("access denied"), "{}", o.message);

@@ -1,0 +1,55 @@
+"""moto's server with the APIs labcheck needs and moto 5.2.5 lacks.
+
+    python localstack/moto_ext/labcheck_moto.py --host 127.0.0.1 --port 5000
+
+Takes exactly the arguments of ``moto_server`` (``moto.server.main``). Before the
+server starts it installs, one module per service beside this file:
+
+* ``config_remediation``: AWS Config Put/Describe/DeleteRemediationConfiguration(s),
+  DescribeRemediationExecutionStatus, and the DeleteConfigRule guard;
+* ``codepipeline_state``: CodePipeline GetPipelineState, executions that run for
+  ``LABCHECK_MOTO_EXECUTION_SECONDS`` (default 0) before they succeed, and AWS-shaped
+  ListPipelineExecutions;
+* ``cloudwatch_cbor``: CloudWatch over Smithy RPC v2 CBOR, the protocol the AWS SDK
+  for Rust uses for CloudWatch (moto only speaks its query and JSON protocols).
+
+All state lives in moto's per-account, per-Region backends: ``POST /moto-api/reset``
+clears it, and credentials from ``sts assume-role`` into another account see only
+that account.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The extensions form the package ``moto_ext`` (moto files model classes by the second
+# part of their module name), so its parent folder, localstack/, must be importable.
+_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _PARENT not in sys.path:
+    sys.path.insert(0, _PARENT)
+
+from moto_ext import cloudwatch_cbor, codepipeline_state, config_remediation  # noqa: E402
+
+EXTENSIONS = (config_remediation, codepipeline_state, cloudwatch_cbor)
+
+
+def install() -> list[str]:
+    """Install every extension into the imported moto; returns what was added."""
+    added: list[str] = []
+    for module in EXTENSIONS:
+        added.extend(module.install())
+    return added
+
+
+def main(argv: list[str] | None = None) -> None:
+    from moto import __version__ as moto_version
+    from moto.server import main as moto_main
+
+    added = install()
+    print(f"labcheck moto extension on moto {moto_version}: " + ", ".join(added), flush=True)
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+//! Every lab proven against both emulators: an empty account fails each check (FAIL,
+//! never ERROR), the reference solution passes every check, and each near miss fails
+//! exactly the checks it names. The per-emulator tables in localstack/SUPPORT.md are
+//! what these tests measured; a test fails when the file says otherwise.
+//!
+//! Set LABCHECK_UPDATE_SUPPORT=1 to rewrite the tables after a deliberate change.
+
+mod common;
+
+use aws_config::BehaviorVersion;
+use labcheck::grade::{GradeOptions, Status, grade_lab};
+use labcheck::lab::load_labs;
+use labcheck::selftest::{LabProof, Verdict, prove_lab, render_table};
+use std::path::Path;
+
+async fn emulator_config(endpoint: &str) -> aws_types::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
+        .region(aws_types::region::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+async fn prove_all(endpoint: &str) -> Vec<LabProof> {
+    use futures::StreamExt;
+    let loaded = load_labs(&common::repo().join("labs"));
+    assert!(loaded.diagnostics.is_empty(), "labs do not validate: {:?}", loaded.diagnostics);
+    let conf = emulator_config(endpoint).await;
+    futures::stream::iter(loaded.labs.iter().map(|lab| prove_lab(&conf, lab, std::time::Duration::from_secs(5))))
+        .buffered(3)
+        .collect()
+        .await
+}
+
+/// Compare the measured table with the one in localstack/SUPPORT.md between markers.
+fn check_support_table(emulator: &str, proofs: &[LabProof]) {
+    let path = common::repo().join("localstack/SUPPORT.md");
+    let table = render_table(proofs, emulator, true);
+    let begin = format!("<!-- {emulator}:begin -->\n");
+    let end = format!("<!-- {emulator}:end -->");
+    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    let (Some(b), Some(e)) = (doc.find(&begin), doc.find(&end)) else {
+        panic!("{} lacks the markers {begin:?} … {end:?}", path.display())
+    };
+    let current = &doc[b + begin.len()..e];
+    if current == table {
+        return;
+    }
+    if std::env::var("LABCHECK_UPDATE_SUPPORT").is_ok() {
+        let updated = format!("{}{}{}", &doc[..b + begin.len()], table, &doc[e..]);
+        std::fs::write(&path, updated).expect("write SUPPORT.md");
+        return;
+    }
+    panic!(
+        "localstack/SUPPORT.md is out of date for {emulator} (rerun with LABCHECK_UPDATE_SUPPORT=1 if the change is \
+         deliberate).\nMeasured:\n{table}\nDocumented:\n{current}"
+    );
+}
+
+fn assert_no_broken(emulator: &str, proofs: &[LabProof]) {
+    let table = render_table(proofs, emulator, false);
+    for proof in proofs {
+        assert!(!proof.is_broken(), "lab {} is broken on {emulator}:\n{table}", proof.lab);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_proves_every_lab() {
+    let proofs = prove_all(&common::moto()).await;
+    assert_no_broken("moto", &proofs);
+    // The extended moto serves every operation the labs read.
+    for proof in &proofs {
+        for c in &proof.checks {
+            assert_eq!(c.verdict, Verdict::Proven, "{}/{} on moto", proof.lab, c.check);
+        }
+    }
+    check_support_table("moto", &proofs);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn localstack_proves_what_it_provides() {
+    let proofs = prove_all(&common::localstack()).await;
+    assert_no_broken("localstack", &proofs);
+    assert!(
+        proofs.iter().any(|p| p.checks.iter().all(|c| c.verdict == Verdict::Proven)),
+        "LocalStack proves no lab fully:\n{}",
+        render_table(&proofs, "localstack", false)
+    );
+    check_support_table("localstack", &proofs);
+}
+
+/// On an empty account every check that runs says what it looked for.
+#[tokio::test]
+async fn empty_account_failures_say_what_is_missing() {
+    let conf = emulator_config(&common::moto()).await;
+    let account = format!("{:012}", 555_000_000_000u64 + u64::from(std::process::id()));
+    let role = format!("arn:aws:iam::{account}:role/empty");
+    let assumed = labcheck::target::assume_role(&conf, &role, "empty", None).await.unwrap();
+    let ctx = labcheck::collect::Ctx::new(labcheck::collect::Clients::new(&assumed.conf));
+    let loaded = load_labs(Path::new(&common::repo().join("labs")));
+    for lab in &loaded.labs {
+        let result = grade_lab(lab, &ctx, &GradeOptions::default()).await;
+        for o in &result.outcomes {
+            match o.status {
+                Status::Fail => assert!(o.message.starts_with("found no "), "{}/{}: {}", lab.id, o.id, o.message),
+                Status::Skip => assert!(o.message.contains("did not pass"), "{}/{}: {}", lab.id, o.id, o.message),
+                other => panic!("{}/{} is {other:?} on an empty account: {}", lab.id, o.id, o.message),
+            }
+        }
+    }
+}
