@@ -90,9 +90,11 @@ fn show(loaded: &LoadedLabs, wanted: &str) -> i32 {
         }
     }
     println!("\nChecks ({} points):", lab.possible_points());
+    let defaults = lab.param_values(&BTreeMap::new());
     for c in &lab.checks {
+        let title = crate::lab::template::render_str(&c.title, &defaults).unwrap_or_else(|_| c.title.clone());
         let needs = if c.needs.is_empty() { String::new() } else { format!(" (after {})", c.needs.join(", ")) };
-        println!("  {:>2} pt  {:<28} {}{needs}", c.points, c.id, c.title);
+        println!("  {:>2} pt  {:<28} {title}{needs}", c.points, c.id);
     }
     0
 }

@@ -162,6 +162,7 @@ pub fn load_labs(root: &Path) -> LoadedLabs {
             Err(problems) => loaded.diagnostics.extend(problems),
         }
     }
+    loaded.diagnostics.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
     loaded
 }
 

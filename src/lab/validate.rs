@@ -230,9 +230,11 @@ fn check_templates(p: &mut Problems, at: &str, check: &Check, captures: &BTreeSe
     }
     let missing: Vec<_> = used.into_iter().filter(|(_, name)| !known(name)).collect();
     for (field, name) in missing {
+        let names = p.lab.params.keys().map(String::as_str).chain(captures.iter().copied());
+        let hint = did_you_mean(&name, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
         p.add(
             field,
-            format!("`{{{{ {name} }}}}` is neither a param of the lab nor a capture of a check this one needs"),
+            format!("`{{{{ {name} }}}}` is neither a param of the lab nor a capture of a check this one needs{hint}"),
         );
     }
 }

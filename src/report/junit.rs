@@ -14,7 +14,9 @@ pub fn render(report: &Report) -> String {
         for outcome in &result.outcomes {
             let mut case = TestCase::new(outcome.id.as_str(), status(outcome));
             case.set_classname(result.lab.id.as_str());
-            case.set_system_out(details(outcome));
+            if outcome.status == Status::Pass {
+                case.set_system_out(details(outcome));
+            }
             suite.add_test_case(case);
         }
         junit.add_test_suite(suite);

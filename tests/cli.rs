@@ -1,0 +1,226 @@
+//! What a user sees, snapshot-tested: listings, lab descriptions, validation errors, and
+//! the three report formats of a graded run against moto.
+
+mod common;
+
+use common::labcheck;
+use insta::assert_snapshot;
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn list_shows_every_lab() {
+    let out = labcheck().arg("list").assert().success().get_output().clone();
+    assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn show_describes_a_lab() {
+    let out = labcheck().args(["show", "monitoring-metric-filter-alarm"]).assert().success().get_output().clone();
+    assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn show_accepts_a_lab_folder() {
+    let out = labcheck().args(["show", "labs/monitoring/metric-filter-alarm"]).assert().success().get_output().clone();
+    assert!(stdout(&out).starts_with("monitoring-metric-filter-alarm · "));
+}
+
+#[test]
+fn the_labs_validate_cleanly() {
+    let out = labcheck().args(["validate", "labs"]).assert().success().get_output().clone();
+    assert!(stdout(&out).ends_with("no problems found\n"), "{}", stdout(&out));
+}
+
+#[test]
+fn validation_names_file_line_and_field() {
+    let out = labcheck().args(["validate", "tests/fixtures/bad-labs"]).assert().code(2).get_output().clone();
+    assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn unknown_lab_suggests_the_closest() {
+    let out = labcheck().args(["run", "monitoring-metric-filter-alarms"]).assert().code(2).get_output().clone();
+    assert_snapshot!(stderr(&out), @"error: no lab `monitoring-metric-filter-alarms` (did you mean `monitoring-metric-filter-alarm`?)");
+}
+
+#[test]
+fn undeclared_param_is_bad_input() {
+    let out = labcheck()
+        .args([
+            "run",
+            "monitoring-metric-filter-alarm",
+            "--param",
+            "log_grup=/x",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        stderr(&out).contains("--param log_grup: no selected lab has this param (params: log_group)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_region_is_bad_input() {
+    let out = labcheck()
+        .env_remove("AWS_REGION")
+        .args(["run", "monitoring-metric-filter-alarm"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(stderr(&out).contains("no AWS Region"), "{}", stderr(&out));
+}
+
+#[test]
+fn kinds_lists_selectors_and_calls() {
+    let out = labcheck().arg("kinds").assert().success().get_output().clone();
+    assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn selftest_refuses_a_real_account() {
+    let out = labcheck().args(["selftest", "monitoring-metric-filter-alarm"]).assert().code(2).get_output().clone();
+    assert!(stderr(&out).contains("only runs against a local emulator"), "{}", stderr(&out));
+}
+
+/// An unreachable endpoint is an ERROR naming the cause, with exit code 2.
+#[test]
+fn unreachable_endpoint_is_an_error_not_a_failure() {
+    let out = labcheck()
+        .args(["run", "monitoring-metric-filter-alarm", "--endpoint-url", "http://127.0.0.1:9", "--format", "json"])
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let checks = report["labs"][0]["checks"].as_array().unwrap();
+    assert_eq!(checks[0]["status"], "ERROR");
+    assert_eq!(checks[0]["cause"], "unreachable");
+    assert!(checks.iter().all(|c| c["status"] == "ERROR" || c["status"] == "SKIP"), "{checks:#?}");
+}
+
+mod graded_run {
+    use super::*;
+    use aws_sdk_cloudwatchlogs::types::MetricTransformation;
+    use tokio::sync::OnceCell;
+
+    /// A learner's half-finished monitoring lab, in an account of its own on moto:
+    /// the log group (with retention) and a metric filter whose pattern is lowercase.
+    async fn account() -> &'static Vec<(String, String)> {
+        static ENV: OnceCell<Vec<(String, String)>> = OnceCell::const_new();
+        ENV.get_or_init(|| async {
+            let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
+                .region(aws_types::region::Region::new("us-east-1"))
+                .endpoint_url(common::moto())
+                .load()
+                .await;
+            // An account of this test process's own: earlier runs on the same server do not leak in.
+            let role = format!("arn:aws:iam::{}:role/snapshot", 210_000_000_000u64 + u64::from(std::process::id()));
+            let a = labcheck::target::assume_role(&conf, &role, "snapshot", None).await.unwrap();
+            let logs = aws_sdk_cloudwatchlogs::Client::new(&a.conf);
+            let _ = logs.create_log_group().log_group_name("/labcheck/app").send().await;
+            logs.put_retention_policy().log_group_name("/labcheck/app").retention_in_days(14).send().await.unwrap();
+            let transformation = MetricTransformation::builder()
+                .metric_name("ApplicationErrors")
+                .metric_namespace("LabCheck/App")
+                .metric_value("1")
+                .default_value(0.0)
+                .build()
+                .unwrap();
+            logs.put_metric_filter()
+                .log_group_name("/labcheck/app")
+                .filter_name("app-errors")
+                .filter_pattern("\"error\"")
+                .metric_transformations(transformation)
+                .send()
+                .await
+                .unwrap();
+            vec![
+                ("AWS_ACCESS_KEY_ID".into(), a.access_key_id),
+                ("AWS_SECRET_ACCESS_KEY".into(), a.secret_access_key),
+                ("AWS_SESSION_TOKEN".into(), a.session_token),
+                ("AWS_ENDPOINT_URL".into(), common::moto()),
+            ]
+        })
+        .await
+    }
+
+    async fn run(format: &str) -> (i32, String) {
+        let env = account().await.clone();
+        let format = format.to_string();
+        tokio::task::spawn_blocking(move || {
+            let out = labcheck()
+                .envs(env)
+                .args(["run", "monitoring-metric-filter-alarm", "--format", &format])
+                .output()
+                .unwrap();
+            (out.status.code().unwrap_or(-1), stdout(&out))
+        })
+        .await
+        .unwrap()
+    }
+
+    fn redacted(text: &str) -> String {
+        text.replace(&common::moto(), "http://127.0.0.1:[PORT]")
+    }
+
+    #[tokio::test]
+    async fn human_report() {
+        let (code, out) = run("human").await;
+        assert_eq!(code, 1, "some checks fail: exit 1");
+        assert!(!out.contains('\u{1b}'), "no colour when not on a terminal");
+        assert_snapshot!(redacted(&out));
+    }
+
+    #[tokio::test]
+    async fn json_report() {
+        let (code, out) = run("json").await;
+        assert_eq!(code, 1);
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["schema"], "labcheck.report/v1");
+        assert_eq!(doc["summary"]["exit_code"], 1);
+        assert_snapshot!(redacted(&out));
+    }
+
+    #[tokio::test]
+    async fn junit_report() {
+        let (code, out) = run("junit").await;
+        assert_eq!(code, 1);
+        assert_snapshot!(redacted(&out));
+    }
+
+    #[tokio::test]
+    async fn colour_when_forced_and_none_with_no_color() {
+        let env = account().await.clone();
+        let (forced, plain) = tokio::task::spawn_blocking(move || {
+            let run = |extra: &[(&str, &str)]| {
+                let mut cmd = labcheck();
+                cmd.envs(env.clone()).args(["run", "monitoring-metric-filter-alarm"]);
+                for (k, v) in extra {
+                    cmd.env(k, v);
+                }
+                stdout(&cmd.output().unwrap())
+            };
+            (run(&[("CLICOLOR_FORCE", "1")]), run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]))
+        })
+        .await
+        .unwrap();
+        assert!(forced.contains("\u{1b}["), "CLICOLOR_FORCE gives colour");
+        assert!(!plain.contains("\u{1b}["), "NO_COLOR wins");
+    }
+}
