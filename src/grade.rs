@@ -137,16 +137,32 @@ pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
                     Ok(vars) => run_check(check, ctx, vars, opts).await,
                     Err(failed) => skipped(check, format!("needs `{failed}`, which did not pass")),
                 };
-                (check.id.clone(), outcome)
+                (*check, outcome)
             }
         });
-        for (id, outcome) in futures::future::join_all(wave).await {
-            done.insert(id, outcome);
+        for (check, mut outcome) in futures::future::join_all(wave).await {
+            inherit_captures(check, &mut outcome, &done);
+            done.insert(check.id.clone(), outcome);
         }
         pending = waiting;
     }
     let outcomes = lab.checks.iter().filter_map(|c| done.remove(&c.id)).collect();
     LabResult { lab: lab.clone(), outcomes }
+}
+
+/// A passing check hands on what the checks it needs captured, so a check two steps
+/// down a `needs` chain sees every capture above it.
+fn inherit_captures(check: &Check, outcome: &mut Outcome, done: &HashMap<String, Outcome>) {
+    if outcome.status != Status::Pass {
+        return;
+    }
+    for need in &check.needs {
+        if let Some(upstream) = done.get(need) {
+            for (k, v) in &upstream.captures {
+                outcome.captures.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
 }
 
 /// Params plus the captures of every needed check; the first needed check that did not
@@ -472,6 +488,27 @@ mod tests {
     #[test]
     fn no_expectations_pass_on_existence() {
         assert_eq!(evaluate(&[res("a", json!({}))], &[], MatchMode::Any), Verdict::Pass { first: 0 });
+    }
+
+    #[test]
+    fn captures_flow_down_a_needs_chain() {
+        let lab: Lab = serde_yaml::from_str(
+            "id: l\ntitle: t\nsummary: s\nchecks:\n  - {id: a, title: a, kind: config.rule}\n  \
+             - {id: b, title: b, kind: config.rule, needs: [a]}\n  - {id: c, title: c, kind: config.rule, needs: [b]}\n",
+        )
+        .unwrap();
+        let mut done = HashMap::new();
+        let mut a = base_outcome(&lab.checks[0], Status::Pass, String::new());
+        a.captures.insert("rule_name".into(), json!("s3-sse"));
+        done.insert("a".to_string(), a);
+        let mut b = base_outcome(&lab.checks[1], Status::Pass, String::new());
+        inherit_captures(&lab.checks[1], &mut b, &done);
+        done.insert("b".to_string(), b);
+        let vars = vars_for(&lab.checks[2], &Vars::new(), &done).unwrap();
+        assert_eq!(vars.get("rule_name"), Some(&json!("s3-sse")));
+        // A failed link in the chain hands on nothing: the check is skipped.
+        done.get_mut("b").unwrap().status = Status::Fail;
+        assert_eq!(vars_for(&lab.checks[2], &Vars::new(), &done), Err("b".to_string()));
     }
 
     #[test]
