@@ -14,8 +14,8 @@
 
 use crate::collect::{Cause, Clients, Ctx};
 use crate::grade::{GradeOptions, LabResult, Outcome, Status, grade_lab};
-use crate::lab::Lab;
 use crate::lab::near_miss::{NearMiss, load_near_misses};
+use crate::lab::{Lab, template};
 use crate::target::assume_role;
 use aws_types::SdkConfig;
 use serde::Serialize;
@@ -176,9 +176,38 @@ fn dependents(lab: &Lab, failed: &[String]) -> BTreeSet<String> {
     out
 }
 
-fn not_implemented(o: &Outcome) -> Option<String> {
-    (o.status == Status::Error && o.cause == Some(Cause::NotImplemented))
-        .then(|| o.message.split(':').take(2).collect::<Vec<_>>().join(":"))
+fn status_of(result: &Result<LabResult, String>, id: &str) -> Option<Status> {
+    result.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id)).map(|o| o.status)
+}
+
+/// Which checks' operations the emulator does not implement, found by reading each
+/// check's kind once in an empty account. Captures are not known there, so templates
+/// that name one read a placeholder: the answer is "no such resource", or "not
+/// implemented".
+async fn missing_operations(base: &SdkConfig, lab: &Lab) -> Result<BTreeMap<String, String>, String> {
+    let account = new_account(base).await?;
+    let ctx = Ctx::new(Clients::new(&account.conf));
+    let params = lab.param_values(&BTreeMap::new());
+    let mut missing = BTreeMap::new();
+    for check in &lab.checks {
+        let Some(kind) = crate::collect::kind(&check.kind) else { continue };
+        let mut vars = params.clone();
+        for value in check.select.values() {
+            for name in template::names_in_value(value) {
+                vars.entry(name.to_string()).or_insert_with(|| "labcheck-probe".into());
+            }
+        }
+        let mut selector = crate::collect::Selector::new();
+        for (k, v) in &check.select {
+            selector.insert(k.clone(), template::render_value(v, &vars).map_err(|e| e.to_string())?);
+        }
+        if let Err(err) = ctx.collect(kind, &selector).await
+            && err.cause == Cause::NotImplemented
+        {
+            missing.insert(check.id.clone(), err.operation.clone());
+        }
+    }
+    Ok(missing)
 }
 
 /// Prove one lab against the emulator behind `base`.
@@ -200,27 +229,30 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
     let empty = scenario(base, lab, &[], max_wait).await;
     // An emulator without some operation cannot run the solution either: say which
     // checks it cannot serve, and prove nothing more of this lab there.
-    if let Ok(result) = &empty {
-        let missing: Vec<(String, String)> =
-            result.outcomes.iter().filter_map(|o| not_implemented(o).map(|op| (o.id.clone(), op))).collect();
-        if !missing.is_empty() {
-            let ops: BTreeSet<&str> = missing.iter().map(|(_, op)| op.as_str()).collect();
-            let ops = ops.into_iter().collect::<Vec<_>>().join(", ");
-            for o in &result.outcomes {
-                let operation = match missing.iter().find(|(id, _)| *id == o.id) {
-                    Some((_, op)) => op.clone(),
-                    None => format!("not run: the lab's solution needs {ops}"),
-                };
-                proof.checks.push(CheckProof {
-                    check: o.id.clone(),
-                    verdict: Verdict::NotEmulated { operation },
-                    empty: Some(o.status),
-                    solution: None,
-                    caught_by: vec![],
-                });
-            }
+    let missing = match missing_operations(base, lab).await {
+        Ok(missing) => missing,
+        Err(e) => {
+            proof.problems.push(e);
             return proof;
         }
+    };
+    if !missing.is_empty() {
+        let ops: BTreeSet<&str> = missing.values().map(String::as_str).collect();
+        let ops = ops.into_iter().collect::<Vec<_>>().join(", ");
+        for check in &lab.checks {
+            let operation = match missing.get(&check.id) {
+                Some(op) => op.clone(),
+                None => format!("not run: the lab's solution needs {ops}"),
+            };
+            proof.checks.push(CheckProof {
+                check: check.id.clone(),
+                verdict: Verdict::NotEmulated { operation },
+                empty: status_of(&empty, &check.id),
+                solution: None,
+                caught_by: vec![],
+            });
+        }
+        return proof;
     }
     let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
     let solved = scenario(base, lab, &solution_only, max_wait);
@@ -235,9 +267,8 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
         .collect();
     let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, lab, scripts, max_wait)));
     let (solved, misses) = tokio::join!(solved, misses);
-    let mut not_emulated: BTreeMap<String, String> = BTreeMap::new();
     let mut broken: BTreeMap<String, String> = BTreeMap::new();
-    let status_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
+    let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
         r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
     };
     for (phase, result) in [("empty account", &empty), ("solution", &solved)] {
@@ -245,37 +276,19 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
             proof.problems.push(format!("{phase}: {e}"));
         }
     }
-    // Checks the emulator cannot serve, first: their dependents are excused too.
-    for check in &lab.checks {
-        for result in [&empty, &solved] {
-            if let Some(op) = status_in(result, &check.id).as_ref().and_then(not_implemented) {
-                not_emulated.entry(check.id.clone()).or_insert(op);
-            }
-        }
-    }
-    let excused: BTreeSet<String> = not_emulated
-        .keys()
-        .cloned()
-        .chain(dependents(lab, &not_emulated.keys().cloned().collect::<Vec<_>>()))
-        .collect();
-    let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for check in &lab.checks {
         let id = &check.id;
-        if excused.contains(id) {
-            continue;
-        }
-        if let Some(o) = status_in(&empty, id)
+        if let Some(o) = outcome_in(&empty, id)
             && !matches!(o.status, Status::Fail | Status::Skip)
         {
             broken.insert(id.clone(), format!("on an empty account it is {}: {}", o.status.as_str(), o.message));
-            continue;
-        }
-        if let Some(o) = status_in(&solved, id)
+        } else if let Some(o) = outcome_in(&solved, id)
             && o.status != Status::Pass
         {
             broken.insert(id.clone(), format!("after solution.sh it is {}: {}", o.status.as_str(), o.message));
         }
     }
+    let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (miss, result) in near_misses.iter().zip(&misses) {
         let result = match result {
             Ok(r) => r,
@@ -286,7 +299,7 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
         };
         let skipped = dependents(lab, &miss.fails);
         for o in &result.outcomes {
-            if excused.contains(&o.id) || broken.contains_key(&o.id) {
+            if broken.contains_key(&o.id) {
                 continue;
             }
             let want = if miss.fails.contains(&o.id) {
@@ -296,36 +309,27 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
             } else {
                 Status::Pass
             };
-            if o.status == want {
-                if want == Status::Fail {
-                    caught.entry(o.id.clone()).or_default().push(miss.id.clone());
-                }
-            } else {
-                broken.insert(
-                    o.id.clone(),
-                    format!(
-                        "near miss `{}`: expected {}, got {}: {}",
-                        miss.id,
-                        want.as_str(),
-                        o.status.as_str(),
-                        o.message
-                    ),
+            if o.status != want {
+                let why = format!(
+                    "near miss `{}`: expected {}, got {}: {}",
+                    miss.id,
+                    want.as_str(),
+                    o.status.as_str(),
+                    o.message
                 );
+                broken.insert(o.id.clone(), why);
+            } else if want == Status::Fail {
+                caught.entry(o.id.clone()).or_default().push(miss.id.clone());
             }
         }
     }
     for check in &lab.checks {
         let id = &check.id;
-        let verdict = if let Some(reason) = broken.get(id) {
-            Verdict::Broken { reason: reason.clone() }
-        } else if let Some(op) = not_emulated.get(id) {
-            Verdict::NotEmulated { operation: op.clone() }
-        } else if excused.contains(id) {
-            let need = check.needs.iter().find(|n| excused.contains(*n)).cloned().unwrap_or_default();
-            Verdict::NotEmulated { operation: format!("needs `{need}`, not emulated") }
+        let verdict = if let Some(reason) = broken.remove(id) {
+            Verdict::Broken { reason }
         } else if empty.is_err() || solved.is_err() {
             Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
-        } else if status_in(&empty, id).map(|o| o.status) != Some(Status::Fail) && !caught.contains_key(id) {
+        } else if status_of(&empty, id) != Some(Status::Fail) && !caught.contains_key(id) {
             // A check never seen failing might be one that cannot fail.
             Verdict::Broken { reason: "never seen failing: SKIP on an empty account and no near miss fails it".into() }
         } else {
@@ -334,8 +338,8 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
         proof.checks.push(CheckProof {
             check: id.clone(),
             verdict,
-            empty: status_in(&empty, id).map(|o| o.status),
-            solution: status_in(&solved, id).map(|o| o.status),
+            empty: status_of(&empty, id),
+            solution: status_of(&solved, id),
             caught_by: caught.remove(id).unwrap_or_default(),
         });
     }

@@ -31,4 +31,11 @@ export LABCHECK_LOCALSTACK_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT"
 # Lab solutions are AWS CLI scripts; the moto venv carries a pinned AWS CLI.
 export PATH="$PWD/localstack/.venv-moto/bin:$PATH"
 
-cargo test --locked "$@"
+# Keep cargo's output, and close with one line that totals every test binary.
+log=$(mktemp)
+status=0
+cargo test --locked "$@" 2>&1 | tee "$log" || status=$?
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "\nlabcheck tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$status"
