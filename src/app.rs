@@ -1,6 +1,6 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{Cli, Command, RunArgs, SelftestArgs, SelftestFormat};
+use crate::cli::{Cli, Command, PolicyFormat, RunArgs, SelftestArgs, SelftestFormat};
 use crate::collect::{self, Clients, Ctx};
 use crate::grade::{GradeOptions, Progress, grade_lab};
 use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
         Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
         Command::Kinds => kinds(),
+        Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
         Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
     }
@@ -178,27 +179,44 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
     report::exit_code(&results)
 }
 
+/// The labs named on the command line (every lab when none is named), all valid.
+fn select_labs<'a>(loaded: &'a LoadedLabs, wanted: &[String]) -> Result<Vec<&'a Lab>, String> {
+    if !loaded.diagnostics.is_empty() {
+        print_diagnostics(&loaded.diagnostics);
+        return Err("fix the lab files first".into());
+    }
+    if wanted.is_empty() {
+        return Ok(loaded.labs.iter().collect());
+    }
+    wanted.iter().map(|w| find_lab(loaded, w)).collect()
+}
+
+fn policy(loaded: &LoadedLabs, wanted: &[String], format: PolicyFormat) -> i32 {
+    let labs = match select_labs(loaded, wanted) {
+        Ok(labs) => labs,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    match format {
+        PolicyFormat::Iam => {
+            println!("{}", serde_json::to_string_pretty(&crate::policy::policy_document(&labs)).expect("serializes"))
+        }
+        PolicyFormat::Cloudformation => print!("{}", crate::policy::cloudformation_role(&labs)),
+    }
+    0
+}
+
 async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
     use crate::selftest::{is_local_endpoint, prove_lab};
     use futures::StreamExt;
-    if !loaded.diagnostics.is_empty() {
-        print_diagnostics(&loaded.diagnostics);
-        return EXIT_BAD_INPUT;
-    }
-    let labs: Vec<&Lab> = if args.lab.is_empty() {
-        loaded.labs.iter().collect()
-    } else {
-        let mut labs = Vec::new();
-        for wanted in &args.lab {
-            match find_lab(loaded, wanted) {
-                Ok(lab) => labs.push(lab),
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    return EXIT_BAD_INPUT;
-                }
-            }
+    let labs = match select_labs(loaded, &args.lab) {
+        Ok(labs) => labs,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
         }
-        labs
     };
     let target = Target::from(&args.target);
     let conf = match target.sdk_config().await {

@@ -38,6 +38,14 @@ pub enum Command {
     },
     /// List the resource kinds checks can read: selectors, API calls, facts.
     Kinds,
+    /// Print the least-privilege IAM policy that grading these labs needs.
+    Policy {
+        /// Lab ids or folders (default: every lab).
+        lab: Vec<String>,
+        /// `iam` prints the policy document; `cloudformation` a template for a grader role.
+        #[arg(long, value_enum, default_value = "iam")]
+        format: PolicyFormat,
+    },
     /// For lab authors: prove labs against a local emulator (empty account fails, the
     /// solution passes, each near miss fails exactly its checks). Writes to the emulator.
     Selftest(SelftestArgs),
@@ -62,6 +70,14 @@ pub struct SelftestArgs {
     pub max_wait: u64,
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum PolicyFormat {
+    /// The IAM policy document (JSON).
+    Iam,
+    /// A CloudFormation template for a grader role holding the policy.
+    Cloudformation,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]

@@ -262,7 +262,7 @@ struct Rendered {
     title: String,
     hint: Option<String>,
     selector: Selector,
-    expectations: Vec<(Expectation, Matcher)>,
+    expectations: Vec<Compiled>,
     capture: Vec<(String, jmespath::Expression<'static>)>,
 }
 
@@ -288,8 +288,7 @@ impl Rendered {
             if let Some(m) = &mut e.matches {
                 *m = text(m)?;
             }
-            let matcher = Matcher::from_expectation(&e)?;
-            expectations.push((e, matcher));
+            expectations.push(Compiled::new(e)?);
         }
         let capture = check
             .capture
@@ -389,7 +388,22 @@ pub enum Verdict {
 }
 
 /// Decide a check over the selected resources. Pure: no AWS, no time.
-pub fn evaluate(resources: &[Resource], expectations: &[(Expectation, Matcher)], mode: MatchMode) -> Verdict {
+/// An expectation ready to run: its path parsed once, its matcher built.
+pub struct Compiled {
+    pub expectation: Expectation,
+    pub matcher: Matcher,
+    pub path: jmespath::Expression<'static>,
+}
+
+impl Compiled {
+    pub fn new(expectation: Expectation) -> Result<Compiled, String> {
+        let matcher = Matcher::from_expectation(&expectation)?;
+        let path = jmespath::compile(&expectation.path).map_err(|e| e.to_string())?;
+        Ok(Compiled { expectation, matcher, path })
+    }
+}
+
+pub fn evaluate(resources: &[Resource], expectations: &[Compiled], mode: MatchMode) -> Verdict {
     if resources.is_empty() {
         return Verdict::NoResources;
     }
@@ -398,13 +412,13 @@ pub fn evaluate(resources: &[Resource], expectations: &[(Expectation, Matcher)],
         .map(|r| {
             expectations
                 .iter()
-                .map(|(e, m)| {
-                    let found = jmespath::compile(&e.path).map(|expr| search(&expr, &r.fact)).unwrap_or(Value::Null);
+                .map(|c| {
+                    let found = search(&c.path, &r.fact);
                     Finding {
-                        path: e.path.clone(),
-                        what: e.label.clone().unwrap_or_else(|| e.path.clone()),
-                        expected: m.describe(),
-                        ok: m.test(&found),
+                        path: c.expectation.path.clone(),
+                        what: c.expectation.label.clone().unwrap_or_else(|| c.expectation.path.clone()),
+                        expected: c.matcher.describe(),
+                        ok: c.matcher.test(&found),
                         found,
                     }
                 })
@@ -437,14 +451,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn exps(yaml: &str) -> Vec<(Expectation, Matcher)> {
+    fn exps(yaml: &str) -> Vec<Compiled> {
         let list: Vec<Expectation> = serde_yaml::from_str(yaml).unwrap();
-        list.into_iter()
-            .map(|e| {
-                let m = Matcher::from_expectation(&e).unwrap();
-                (e, m)
-            })
-            .collect()
+        list.into_iter().map(|e| Compiled::new(e).unwrap()).collect()
     }
 
     fn res(id: &str, fact: Value) -> Resource {

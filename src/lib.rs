@@ -10,6 +10,7 @@ pub mod collect;
 pub mod expect;
 pub mod grade;
 pub mod lab;
+pub mod policy;
 pub mod report;
 pub mod selftest;
 pub mod target;

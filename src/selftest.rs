@@ -12,6 +12,7 @@
 //! A check the emulator cannot serve (an ERROR whose cause is a missing operation) is
 //! "not emulated", with the operation named; anything else unexpected is "broken".
 
+use crate::collect::record::CallLog;
 use crate::collect::{Cause, Clients, Ctx};
 use crate::grade::{GradeOptions, LabResult, Outcome, Status, grade_lab};
 use crate::lab::near_miss::{NearMiss, load_near_misses};
@@ -57,6 +58,8 @@ pub struct LabProof {
     pub checks: Vec<CheckProof>,
     /// Problems outside any one check: a script that failed, a near-miss file error.
     pub problems: Vec<String>,
+    /// Every AWS operation grading sent, in every scenario.
+    pub operations: Vec<String>,
 }
 
 impl LabProof {
@@ -149,6 +152,7 @@ enum ScriptSource<'a> {
 /// A scenario: a fresh account, optional scripts, then a grading.
 async fn scenario(
     base: &SdkConfig,
+    log: &CallLog,
     lab: &Lab,
     scripts: &[(String, ScriptSource<'_>)],
     max_wait: Duration,
@@ -160,7 +164,7 @@ async fn scenario(
     for (what, script) in scripts {
         run_script(what, *script, &dir, &env).await?;
     }
-    let ctx = Ctx::new(Clients::new(&account.conf));
+    let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
     let opts = GradeOptions { max_wait: Some(max_wait), ..GradeOptions::default() };
     Ok(grade_lab(lab, &ctx, &opts).await)
 }
@@ -184,9 +188,9 @@ fn status_of(result: &Result<LabResult, String>, id: &str) -> Option<Status> {
 /// check's kind once in an empty account. Captures are not known there, so templates
 /// that name one read a placeholder: the answer is "no such resource", or "not
 /// implemented".
-async fn missing_operations(base: &SdkConfig, lab: &Lab) -> Result<BTreeMap<String, String>, String> {
+async fn missing_operations(base: &SdkConfig, log: &CallLog, lab: &Lab) -> Result<BTreeMap<String, String>, String> {
     let account = new_account(base).await?;
-    let ctx = Ctx::new(Clients::new(&account.conf));
+    let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
     let params = lab.param_values(&BTreeMap::new());
     let mut missing = BTreeMap::new();
     for check in &lab.checks {
@@ -212,7 +216,14 @@ async fn missing_operations(base: &SdkConfig, lab: &Lab) -> Result<BTreeMap<Stri
 
 /// Prove one lab against the emulator behind `base`.
 pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabProof {
-    let mut proof = LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new() };
+    let log = CallLog::default();
+    let mut proof = prove_with_log(base, &log, lab, max_wait).await;
+    proof.operations = log.operations().into_keys().collect();
+    proof
+}
+
+async fn prove_with_log(base: &SdkConfig, log: &CallLog, lab: &Lab, max_wait: Duration) -> LabProof {
+    let mut proof = LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new(), operations: Vec::new() };
     let near_misses = match load_near_misses(lab) {
         Ok(n) => n,
         Err(diags) => {
@@ -226,10 +237,10 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
         proof.problems.push("no solution.sh beside lab.yaml".into());
         return proof;
     };
-    let empty = scenario(base, lab, &[], max_wait).await;
+    let empty = scenario(base, log, lab, &[], max_wait).await;
     // An emulator without some operation cannot run the solution either: say which
     // checks it cannot serve, and prove nothing more of this lab there.
-    let missing = match missing_operations(base, lab).await {
+    let missing = match missing_operations(base, log, lab).await {
         Ok(missing) => missing,
         Err(e) => {
             proof.problems.push(e);
@@ -255,7 +266,7 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
         return proof;
     }
     let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
-    let solved = scenario(base, lab, &solution_only, max_wait);
+    let solved = scenario(base, log, lab, &solution_only, max_wait);
     let miss_scripts: Vec<Vec<(String, ScriptSource)>> = near_misses
         .iter()
         .map(|m: &NearMiss| {
@@ -265,7 +276,8 @@ pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabPr
             ]
         })
         .collect();
-    let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, lab, scripts, max_wait)));
+    let misses =
+        futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, log, lab, scripts, max_wait)));
     let (solved, misses) = tokio::join!(solved, misses);
     let mut broken: BTreeMap<String, String> = BTreeMap::new();
     let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {

@@ -224,3 +224,17 @@ mod graded_run {
         assert!(!plain.contains("\u{1b}["), "NO_COLOR wins");
     }
 }
+
+#[test]
+fn policy_lists_exactly_the_reads_the_labs_need() {
+    let out = labcheck().args(["policy", "monitoring-metric-filter-alarm"]).assert().success().get_output().clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["Statement"][0]["Action"],
+        serde_json::json!(["cloudwatch:DescribeAlarms", "logs:DescribeLogGroups", "logs:DescribeMetricFilters"])
+    );
+    let all = labcheck().arg("policy").assert().success().get_output().clone();
+    assert_snapshot!(stdout(&all));
+    let cfn = labcheck().args(["policy", "--format", "cloudformation"]).assert().success().get_output().clone();
+    assert!(stdout(&cfn).contains("sts:ExternalId: !Ref ExternalId"), "{}", stdout(&cfn));
+}

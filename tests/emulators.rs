@@ -76,6 +76,27 @@ async fn moto_proves_every_lab() {
         }
     }
     check_support_table("moto", &proofs);
+    assert_only_declared_reads(&proofs);
+}
+
+/// What left the process while proving the labs: only operations that the lab's kinds
+/// declare, and every one of them a read.
+fn assert_only_declared_reads(proofs: &[LabProof]) {
+    let loaded = load_labs(&common::repo().join("labs"));
+    for proof in proofs {
+        let lab = loaded.labs.iter().find(|l| l.id == proof.lab).unwrap();
+        let declared: std::collections::BTreeSet<&str> = lab
+            .checks
+            .iter()
+            .filter_map(|c| labcheck::collect::kind(&c.kind))
+            .flat_map(|k| k.operations.iter().copied())
+            .collect();
+        assert!(!proof.operations.is_empty(), "{}: no calls recorded", proof.lab);
+        for op in &proof.operations {
+            assert!(declared.contains(op.as_str()), "{} called {op}, which none of its kinds declares", proof.lab);
+            assert!(labcheck::collect::is_read_operation(op), "{} called {op}, which is not a read", proof.lab);
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,6 +128,32 @@ async fn empty_account_failures_say_what_is_missing() {
                 Status::Skip => assert!(o.message.contains("did not pass"), "{}/{}: {}", lab.id, o.id, o.message),
                 other => panic!("{}/{} is {other:?} on an empty account: {}", lab.id, o.id, o.message),
             }
+        }
+    }
+}
+
+/// LocalStack has no CodePipeline: every pipeline check is an ERROR that says the
+/// endpoint does not implement the operation (or a SKIP behind one), never a FAIL.
+#[test]
+fn missing_service_is_an_error_naming_the_operation() {
+    let out = common::labcheck()
+        .args(["run", "sdlc-codepipeline-three-stage", "--format", "json", "--endpoint-url", &common::localstack()])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for check in report["labs"][0]["checks"].as_array().unwrap() {
+        match check["status"].as_str() {
+            Some("ERROR") => {
+                assert_eq!(check["cause"], "not_implemented", "{check:#}");
+                assert!(
+                    check["message"].as_str().unwrap().contains("the endpoint does not implement this operation"),
+                    "{check:#}"
+                );
+            }
+            Some("SKIP") => {}
+            other => panic!("{} is {other:?} on an endpoint without CodePipeline: {check:#}", check["id"]),
         }
     }
 }

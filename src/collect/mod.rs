@@ -14,6 +14,7 @@ pub mod fact;
 pub mod iam;
 pub mod logs;
 pub mod memo;
+pub mod record;
 
 pub use error::{Cause, CollectError};
 
@@ -94,17 +95,36 @@ pub struct Clients {
     pub config: aws_sdk_config::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub iam: aws_sdk_iam::Client,
+    /// What these clients sent.
+    pub log: record::CallLog,
+}
+
+/// A client of `$sdk` for `conf` that records its calls under the IAM prefix `$prefix`.
+macro_rules! recorded_client {
+    ($sdk:ident, $prefix:literal, $conf:expr, $log:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($conf)
+                .interceptor(record::RecordCalls { prefix: $prefix, log: $log.clone() })
+                .build(),
+        )
+    };
 }
 
 impl Clients {
     pub fn new(conf: &SdkConfig) -> Self {
+        Self::with_log(conf, record::CallLog::default())
+    }
+
+    /// Clients that record into an existing log (several accounts, one tally).
+    pub fn with_log(conf: &SdkConfig, log: record::CallLog) -> Self {
         Clients {
-            codepipeline: aws_sdk_codepipeline::Client::new(conf),
-            cloudwatch: aws_sdk_cloudwatch::Client::new(conf),
-            logs: aws_sdk_cloudwatchlogs::Client::new(conf),
-            config: aws_sdk_config::Client::new(conf),
-            cloudformation: aws_sdk_cloudformation::Client::new(conf),
-            iam: aws_sdk_iam::Client::new(conf),
+            codepipeline: recorded_client!(aws_sdk_codepipeline, "codepipeline", conf, log),
+            cloudwatch: recorded_client!(aws_sdk_cloudwatch, "cloudwatch", conf, log),
+            logs: recorded_client!(aws_sdk_cloudwatchlogs, "logs", conf, log),
+            config: recorded_client!(aws_sdk_config, "config", conf, log),
+            cloudformation: recorded_client!(aws_sdk_cloudformation, "cloudformation", conf, log),
+            iam: recorded_client!(aws_sdk_iam, "iam", conf, log),
+            log,
         }
     }
 }
@@ -205,6 +225,17 @@ pub fn keep_latest(mut resources: Vec<Resource>, selector: &Selector, time_field
     resources
 }
 
+/// Whether an operation only reads: the prefixes of AWS's read-only API verbs.
+pub fn is_read_operation(operation: &str) -> bool {
+    let name = operation.split_once(':').map_or(operation, |(_, n)| n);
+    ["Describe", "Get", "List", "BatchGet"].iter().any(|verb| name.starts_with(verb))
+}
+
+/// Every operation any kind may call.
+pub fn declared_operations() -> std::collections::BTreeSet<&'static str> {
+    KINDS.iter().flat_map(|k| k.operations.iter().copied()).collect()
+}
+
 pub(crate) const LATEST: SelectorKey =
     SelectorKey { name: "latest", ty: SelectorType::Bool, required: false, doc: "only the newest one" };
 
@@ -243,4 +274,32 @@ where
 /// Facts of every item in a slice.
 pub fn facts<T: fact::ToFact>(items: &[T]) -> Vec<Value> {
     items.iter().map(fact::ToFact::to_fact).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_operation_is_a_read() {
+        let writes: Vec<_> = declared_operations().into_iter().filter(|op| !is_read_operation(op)).collect();
+        assert!(writes.is_empty(), "kinds declare operations that are not reads: {writes:?}");
+        assert!(!is_read_operation("logs:PutRetentionPolicy"));
+        assert!(!is_read_operation("config:DeleteConfigRule"));
+        assert!(is_read_operation("config:BatchGetResourceConfig"));
+    }
+
+    #[test]
+    fn kind_names_are_unique_and_declare_calls() {
+        let mut names: Vec<_> = KINDS.iter().map(|k| k.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
+        for kind in KINDS.iter() {
+            assert!(!kind.operations.is_empty(), "{} declares no operation", kind.name);
+            let prefix = kind.name.split('.').next().unwrap_or_default();
+            assert!(kind.operations.iter().all(|op| op.contains(':')), "{}", kind.name);
+            assert!(!prefix.is_empty());
+        }
+    }
 }
