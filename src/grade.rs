@@ -130,12 +130,17 @@ pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
             }
             break;
         }
+        let params = &params;
         let wave = ready.iter().map(|check| {
-            let vars = vars_for(check, &params, &done);
+            let vars = vars_for(check, params, &done);
             async move {
                 let outcome = match vars {
                     Ok(vars) => run_check(check, ctx, vars, opts).await,
-                    Err(failed) => skipped(check, format!("needs `{failed}`, which did not pass")),
+                    Err(failed) => {
+                        let mut o = skipped(check, format!("needs `{failed}`, which did not pass"));
+                        o.title = template::render_str(&check.title, params).unwrap_or(o.title);
+                        o
+                    }
                 };
                 (*check, outcome)
             }
@@ -238,7 +243,11 @@ async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions) ->
         let reader = if attempt == 1 { ctx.clone() } else { ctx.fresh() };
         let resources = match reader.collect(kind, &rendered.selector).await {
             Ok(r) => r,
-            Err(err) => return errored(check, &err, attempt),
+            Err(err) => {
+                let mut o = errored(check, &err, attempt);
+                o.title = rendered.title.clone();
+                return o;
+            }
         };
         let verdict = evaluate(&resources, &rendered.expectations, check.match_mode);
         let mut outcome = rendered.outcome(check, kind.name, verdict, &resources);

@@ -55,6 +55,21 @@ impl fmt::Display for CollectError {
 
 impl std::error::Error for CollectError {}
 
+/// An error and its sources, each said once: "dispatch failure: io error: tcp connect
+/// error: Connection refused (os error 111)".
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
 const ACCESS_DENIED: &[&str] = &[
     "AccessDenied",
     "AccessDeniedException",
@@ -133,7 +148,7 @@ impl CollectError {
             _ => Cause::Service,
         };
         let detail = match cause {
-            Cause::Timeout | Cause::Unreachable => DisplayErrorContext(&err).to_string(),
+            Cause::Timeout | Cause::Unreachable => error_chain(&err),
             _ => said(&DisplayErrorContext(&err)),
         };
         Err(CollectError::new(operation, cause, detail))

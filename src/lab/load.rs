@@ -46,9 +46,49 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|_| whole("not UTF-8 text".into()))
 }
 
+/// Deepest `[`/`{` nesting accepted. The YAML parser's time grows with the square of the
+/// flow nesting depth, so a hostile file of brackets is refused before it is parsed.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
 /// Parse YAML text into `T`, turning serde's error into a diagnostic with a line.
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
+    if let Some((line, col)) = too_deep(text) {
+        return Err(Diagnostic {
+            file: path.to_path_buf(),
+            line: Some(line),
+            col: Some(col),
+            field: String::new(),
+            message: format!("nested deeper than {MAX_FLOW_DEPTH} levels of [ ] or {{ }}"),
+        });
+    }
     serde_yaml::from_str(text).map_err(|err| yaml_diagnostic(path, text, &err))
+}
+
+/// Where flow nesting first passes [`MAX_FLOW_DEPTH`], ignoring quoted text and comments.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q && !(q == '"' && prev == '\\') => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if prev.is_whitespace() || "[{,:".contains(prev) => quote = Some(c),
+                (None, '#') if prev.is_whitespace() => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((n + 1, col + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
 }
 
 fn yaml_diagnostic(path: &Path, text: &str, err: &serde_yaml::Error) -> Diagnostic {
@@ -183,6 +223,17 @@ mod tests {
         assert_eq!(d.line, Some(7), "{d}");
         assert_eq!(d.field, "checks[0]");
         assert!(d.message.contains("did you mean `kind`?"), "{d}");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let text = format!("id: a\nchecks: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let d = parse_yaml::<Lab>(Path::new("lab.yaml"), &text).unwrap_err();
+        assert_eq!((d.line, d.col), (Some(2), Some(MAX_FLOW_DEPTH + 9)), "{d}");
+        assert!(d.message.contains("nested deeper than 64"), "{d}");
+        // Brackets in quotes, comments and balanced JMESPath paths do not count.
+        let fine = "a: \"[[[[\"\nb: '{{{{' # [[[[\nc: Stages[0].actions[?x == `1`]\n";
+        assert_eq!(too_deep(&fine.repeat(40)), None);
     }
 
     #[test]
