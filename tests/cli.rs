@@ -204,6 +204,33 @@ mod graded_run {
         assert_snapshot!(redacted(&out));
     }
 
+    /// Credentials and session tokens never reach any output.
+    #[tokio::test]
+    async fn no_secret_in_any_output() {
+        let env = account().await.clone();
+        let secrets: Vec<String> =
+            env.iter().filter(|(k, _)| k != "AWS_ENDPOINT_URL").map(|(_, v)| v.clone()).collect();
+        assert!(secrets.iter().all(|s| s.len() >= 16), "real-looking secrets: {secrets:?}");
+        let outputs = tokio::task::spawn_blocking(move || {
+            ["human", "json", "junit"]
+                .iter()
+                .map(|format| {
+                    let out = labcheck()
+                        .envs(env.clone())
+                        .args(["run", "monitoring-metric-filter-alarm", "--format", format])
+                        .output()
+                        .unwrap();
+                    format!("{}{}", stdout(&out), stderr(&out))
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap();
+        for (output, secret) in outputs.iter().flat_map(|o| secrets.iter().map(move |s| (o, s))) {
+            assert!(!output.contains(secret.as_str()), "a secret leaked into the output:\n{output}");
+        }
+    }
+
     #[tokio::test]
     async fn colour_when_forced_and_none_with_no_color() {
         let env = account().await.clone();

@@ -20,7 +20,10 @@ fn validate(name: &str, text: &[u8]) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{name}: expected exit 2 (bad input), got {:?}\n{stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-    assert!(stderr.contains(&format!("{name}{}lab.yaml", std::path::MAIN_SEPARATOR)), "{name}: no file named: {stderr}");
+    assert!(
+        stderr.contains(&format!("{name}{}lab.yaml", std::path::MAIN_SEPARATOR)),
+        "{name}: no file named: {stderr}"
+    );
     stderr
 }
 
@@ -35,7 +38,11 @@ const HEAD: &str = "id: hostile\ntitle: t\ntasks: [\"4.1\"]\nsummary: s\n";
 
 #[test]
 fn malformed_yaml() {
-    has(&validate("malformed", b"id: x\ntitle: \"unterminated\nsummary: s\n"), Some(4), "while scanning a quoted scalar");
+    has(
+        &validate("malformed", b"id: x\ntitle: \"unterminated\nsummary: s\n"),
+        Some(4),
+        "while scanning a quoted scalar",
+    );
 }
 
 #[test]
@@ -87,7 +94,9 @@ fn unknown_field_suggests_the_right_one() {
 
 #[test]
 fn bad_jmespath() {
-    let text = format!("{HEAD}checks:\n  - id: a\n    title: a\n    kind: cloudwatch.alarm\n    expect:\n      - path: 'MetricAlarms[?'\n        exists: true\n");
+    let text = format!(
+        "{HEAD}checks:\n  - id: a\n    title: a\n    kind: cloudwatch.alarm\n    expect:\n      - path: 'MetricAlarms[?'\n        exists: true\n"
+    );
     has(&validate("jmespath", text.as_bytes()), Some(10), "invalid JMESPath `MetricAlarms[?`");
 }
 
