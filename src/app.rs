@@ -1,6 +1,6 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{Cli, Command, PolicyFormat, RunArgs, SelftestArgs, SelftestFormat};
+use crate::cli::{Cli, Command, GradeArgs, PolicyFormat, RunArgs, SelftestArgs, SelftestFormat};
 use crate::collect::{self, Clients, Ctx};
 use crate::grade::{GradeOptions, Progress, grade_lab};
 use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
         Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
+        Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&cli.labs), args)),
     }
 }
 
@@ -249,4 +250,81 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
     };
     print!("{out}");
     if proofs.iter().any(|p| p.is_broken()) { 1 } else { 0 }
+}
+
+async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
+    use crate::batch::{self, BatchOptions, Event, gradebook, roster};
+    let labs = match select_labs(loaded, &args.lab) {
+        Ok(labs) => labs,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let roster = match roster::load_roster(&args.roster) {
+        Ok(r) => r,
+        Err(d) => {
+            eprintln!("error: {d}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    print_diagnostics(&roster.problems);
+    let existing = batch::read_results(&args.out);
+    if !args.resume && !existing.is_empty() {
+        eprintln!(
+            "error: {} already holds {} results; pass --resume to keep them and grade the rest, or choose another --out",
+            args.out.display(),
+            existing.len()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let target = Target::from(&args.target);
+    let conf = match target.sdk_config().await {
+        Ok(conf) => {
+            conf.into_builder().retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5)).build()
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let opts = BatchOptions {
+        jobs: args.jobs,
+        per_student_timeout: std::time::Duration::from_secs(args.timeout),
+        per_account_calls: args.per_account_calls,
+        max_wait: args.max_wait.map(std::time::Duration::from_secs),
+        out_dir: args.out.clone(),
+    };
+    let on_event = |e: Event| match e {
+        Event::Done { record, done, total } => {
+            let how = match &record.error {
+                Some(err) => format!("ERROR {err}"),
+                None => format!("{}/{} ({}%)", record.earned, record.possible, record.percent),
+            };
+            eprintln!("[{done}/{total}] {}: {how}", record.student);
+        }
+    };
+    let run = batch::grade_roster(&conf, &roster.students, &labs, &opts, &on_event);
+    let records = tokio::select! {
+        records = run => records,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("interrupted: finished students are kept in {}; rerun with --resume", args.out.join(batch::RESULTS_FILE).display());
+            return 130;
+        }
+    };
+    let records = match records.and_then(|records| gradebook::write(&args.out, &labs, &records).map(|()| records)) {
+        Ok(records) => records,
+        Err(e) => {
+            eprintln!("error: writing to {}: {e}", args.out.display());
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let errors = records.iter().filter(|r| r.error.is_some()).count();
+    println!(
+        "{} students graded ({} could not be), gradebook in {}",
+        records.len() - errors,
+        errors,
+        args.out.join(gradebook::CSV_FILE).display()
+    );
+    if errors > 0 || !roster.problems.is_empty() { EXIT_BAD_INPUT } else { 0 }
 }

@@ -31,6 +31,8 @@ pub enum Command {
     },
     /// Grade one or more labs against an AWS account (read-only).
     Run(RunArgs),
+    /// Grade a roster of student accounts (assuming a role in each) into a gradebook.
+    Grade(GradeArgs),
     /// Check lab files for mistakes without touching AWS.
     Validate {
         /// A labs folder, a lab folder or a lab.yaml (default: the labs folder).
@@ -105,6 +107,37 @@ pub struct RunArgs {
     /// check's own `eventually.timeout`).
     #[arg(long, value_name = "SECONDS")]
     pub max_wait: Option<u64>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Lab ids or folders.
+    #[arg(required = true)]
+    pub lab: Vec<String>,
+    /// The students: YAML, or CSV (`id,account,role_arn[,external_id,session_name,region,param:NAME...]`).
+    #[arg(long)]
+    pub roster: PathBuf,
+    /// Where results.jsonl, gradebook.csv, gradebook.json and junit/ go.
+    #[arg(long, default_value = "gradebook")]
+    pub out: PathBuf,
+    /// Keep the results already in the output folder and grade only who is missing.
+    #[arg(long)]
+    pub resume: bool,
+    /// Students graded at the same time.
+    #[arg(long, default_value_t = 8)]
+    pub jobs: usize,
+    /// API calls in flight at once against one student's account.
+    #[arg(long, default_value_t = 4)]
+    pub per_account_calls: usize,
+    /// Longest one student's grading may take, in seconds.
+    #[arg(long, default_value_t = 300)]
+    pub timeout: u64,
+    /// Wait at most this many seconds for eventually-consistent checks.
+    #[arg(long, value_name = "SECONDS")]
+    pub max_wait: Option<u64>,
+    /// The instructor's credentials and Region (the roles are assumed from them).
     #[command(flatten)]
     pub target: TargetArgs,
 }

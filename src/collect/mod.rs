@@ -134,16 +134,24 @@ impl Clients {
 pub struct Ctx {
     pub clients: Arc<Clients>,
     memo: Arc<Memo>,
+    /// Bounds the calls in flight against this account, when set.
+    limit: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Ctx {
     pub fn new(clients: Clients) -> Self {
-        Ctx { clients: Arc::new(clients), memo: Arc::new(Memo::default()) }
+        Ctx { clients: Arc::new(clients), memo: Arc::new(Memo::default()), limit: None }
+    }
+
+    /// At most `calls` API calls in flight at once against this account.
+    pub fn with_call_limit(mut self, calls: usize) -> Self {
+        self.limit = Some(Arc::new(tokio::sync::Semaphore::new(calls.max(1))));
+        self
     }
 
     /// The same clients with an empty memo: for re-reading state that may have changed.
     pub fn fresh(&self) -> Self {
-        Ctx { clients: self.clients.clone(), memo: Arc::new(Memo::default()) }
+        Ctx { clients: self.clients.clone(), memo: Arc::new(Memo::default()), limit: self.limit.clone() }
     }
 
     /// Call `operation` once per distinct `input` in this run (see [`Memo`]).
@@ -152,7 +160,16 @@ impl Ctx {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<Value, CollectError>>,
     {
-        self.memo.get_or_fetch(operation, input, fetch).await
+        let limit = self.limit.clone();
+        self.memo
+            .get_or_fetch(operation, input, || async move {
+                let _permit = match &limit {
+                    Some(semaphore) => Some(semaphore.acquire().await.expect("semaphore is never closed")),
+                    None => None,
+                };
+                fetch().await
+            })
+            .await
     }
 
     /// Operations sent so far through this memo.

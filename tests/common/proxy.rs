@@ -3,6 +3,7 @@
 //! Requests pass through unchanged unless a fault is planned for their operation; a
 //! fault applies to the first `times` requests of that operation (retries included),
 //! then requests pass again.
+#![allow(dead_code)]
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -31,7 +32,8 @@ pub enum Fault {
 
 #[derive(Default)]
 struct Plan {
-    faults: HashMap<String, (Fault, usize)>,
+    /// operation -> (fault, how many times, only requests whose body contains this)
+    faults: HashMap<String, (Fault, usize, Option<String>)>,
     injected: HashMap<String, usize>,
 }
 
@@ -69,8 +71,13 @@ impl FaultProxy {
 
     /// Fault the first `times` requests of `operation` (e.g. `DescribeLogGroups`).
     pub fn plan(&self, operation: &str, fault: Fault, times: usize) {
+        self.plan_matching(operation, None, fault, times);
+    }
+
+    /// Like [`plan`](Self::plan), for the requests whose body contains `needle` only.
+    pub fn plan_matching(&self, operation: &str, needle: Option<&str>, fault: Fault, times: usize) {
         let mut plan = self.plan.lock().unwrap();
-        plan.faults.insert(operation.to_string(), (fault, times));
+        plan.faults.insert(operation.to_string(), (fault, times, needle.map(str::to_string)));
         plan.injected.remove(operation);
     }
 
@@ -148,8 +155,12 @@ async fn handle(
     let op = operation(&parts, &body);
     let fault = {
         let mut plan = plan.lock().unwrap();
-        match plan.faults.get(&op).copied() {
-            Some((fault, times)) if plan.injected.get(&op).copied().unwrap_or(0) < times => {
+        let body_text = String::from_utf8_lossy(&body);
+        match plan.faults.get(&op).cloned() {
+            Some((fault, times, needle))
+                if plan.injected.get(&op).copied().unwrap_or(0) < times
+                    && needle.as_deref().is_none_or(|n| body_text.contains(n)) =>
+            {
                 *plan.injected.entry(op.clone()).or_default() += 1;
                 Some(fault)
             }

@@ -1,0 +1,225 @@
+//! Bootcamp grading on moto: a roster of 50 students, each an account of its own (moto
+//! scopes state by the account a role is assumed into), in varied states. Every row of
+//! the gradebook is asserted; an interrupted run, resumed, gives the same gradebook.
+
+mod common;
+#[path = "common/proxy.rs"]
+mod proxy;
+
+use proxy::{Fault, FaultProxy};
+
+use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+use aws_sdk_cloudwatchlogs::types::MetricTransformation;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum State {
+    Empty,
+    /// Log group with retention only.
+    Partial,
+    /// Everything but the alarm's SNS action.
+    NoAction,
+    Complete,
+}
+
+const LAB: &str = "monitoring-metric-filter-alarm";
+
+fn state_of(i: u64) -> State {
+    [State::Complete, State::Partial, State::Empty, State::NoAction][(i % 4) as usize]
+}
+
+/// Expected statuses of the lab's checks, in order, for each state.
+fn expected(state: State) -> Vec<&'static str> {
+    match state {
+        State::Empty => vec!["FAIL", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"],
+        State::Partial => vec!["PASS", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"],
+        State::NoAction => vec!["PASS", "PASS", "PASS", "PASS", "FAIL", "PASS"],
+        State::Complete => vec!["PASS"; 6],
+    }
+}
+
+async fn build(conf: &aws_types::SdkConfig, account: &str, state: State) {
+    if state == State::Empty {
+        return;
+    }
+    let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
+    logs.create_log_group().log_group_name("/labcheck/app").send().await.unwrap();
+    logs.put_retention_policy().log_group_name("/labcheck/app").retention_in_days(14).send().await.unwrap();
+    if state == State::Partial {
+        return;
+    }
+    let t = MetricTransformation::builder()
+        .metric_name("AppErrors")
+        .metric_namespace("Bootcamp/App")
+        .metric_value("1")
+        .default_value(0.0)
+        .build()
+        .unwrap();
+    logs.put_metric_filter()
+        .log_group_name("/labcheck/app")
+        .filter_name("errors")
+        .filter_pattern("ERROR")
+        .metric_transformations(t)
+        .send()
+        .await
+        .unwrap();
+    let mut alarm = aws_sdk_cloudwatch::Client::new(conf)
+        .put_metric_alarm()
+        .alarm_name("app-errors")
+        .metric_name("AppErrors")
+        .namespace("Bootcamp/App")
+        .statistic(Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+        .actions_enabled(true);
+    if state == State::Complete {
+        alarm = alarm.alarm_actions(format!("arn:aws:sns:us-east-1:{account}:alerts"));
+    }
+    alarm.send().await.unwrap();
+}
+
+/// 50 students (one with a bad row in the roster) in accounts of this process's own.
+async fn roster(dir: &Path) -> BTreeMap<String, State> {
+    let base = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
+        .region(aws_types::region::Region::new("us-east-1"))
+        .endpoint_url(common::moto())
+        .load()
+        .await;
+    let first = 400_000_000_000u64 + u64::from(std::process::id()) * 100;
+    let mut csv = String::from("id,account,role_arn,external_id\n");
+    let mut states = BTreeMap::new();
+    let mut builds = Vec::new();
+    for i in 0..50u64 {
+        let account = format!("{}", first + i);
+        let id = format!("student-{i:02}");
+        let role = format!("arn:aws:iam::{account}:role/grader");
+        csv.push_str(&format!("{id},{account},{role},bootcamp\n"));
+        states.insert(id, state_of(i));
+        let base = base.clone();
+        builds.push(async move {
+            let a = labcheck::target::assume_role(&base, &role, "setup", None).await.unwrap();
+            build(&a.conf, &account, state_of(i)).await;
+        });
+    }
+    futures::future::join_all(builds).await;
+    csv.push_str("broken,12345,arn:aws:iam::12345:role/grader,\n");
+    std::fs::write(dir.join("roster.csv"), csv).unwrap();
+    states
+}
+
+fn grade(dir: &Path, extra: &[&str]) -> std::process::Output {
+    common::labcheck()
+        .args(["grade", LAB, "--roster", dir.join("roster.csv").to_str().unwrap()])
+        .args(["--out", dir.join("out").to_str().unwrap(), "--endpoint-url", &common::moto(), "--jobs", "8"])
+        .args(extra)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap()
+}
+
+fn gradebook_rows(dir: &Path) -> Vec<Vec<String>> {
+    let mut reader = csv::Reader::from_path(dir.join("out/gradebook.csv")).unwrap();
+    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roster_of_fifty_students_into_a_gradebook() {
+    let dir = tempfile::tempdir().unwrap();
+    let states = roster(dir.path()).await;
+    let out = tokio::task::spawn_blocking({
+        let dir = dir.path().to_path_buf();
+        move || grade(&dir, &[])
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "the bad roster row makes the run exit 2:\n{stderr}");
+    assert!(stderr.contains("roster.csv:52: student `broken`: account `12345` is not a 12-digit"), "{stderr}");
+    let rows = gradebook_rows(dir.path());
+    assert_eq!(rows.len(), 50, "every valid student has a row");
+    for row in &rows {
+        let state = states[&row[0]];
+        assert_eq!(row[2], "graded", "{row:?}");
+        let checks: Vec<&str> = row[6..12].iter().map(String::as_str).collect();
+        assert_eq!(checks, expected(state), "{} ({state:?})", row[0]);
+        let earned: u32 = row[3].parse().unwrap();
+        let want = match state {
+            State::Empty => 0,
+            State::Partial => 2,
+            State::NoAction => 12,
+            State::Complete => 14,
+        };
+        assert_eq!(earned, want, "{} ({state:?})", row[0]);
+    }
+    assert!(dir.path().join("out/junit/student-00.xml").is_file());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/gradebook.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 50);
+
+    // Interrupted halfway: keep the first 20 results (and a line cut short by the
+    // crash), resume, and get exactly the same gradebook.
+    let uninterrupted = std::fs::read_to_string(dir.path().join("out/gradebook.csv")).unwrap();
+    let results = std::fs::read_to_string(dir.path().join("out/results.jsonl")).unwrap();
+    let kept: Vec<&str> = results.lines().take(20).collect();
+    let torn = &results.lines().nth(20).unwrap()[..40];
+    std::fs::write(dir.path().join("out/results.jsonl"), format!("{}\n{torn}", kept.join("\n"))).unwrap();
+    let refused = grade(dir.path(), &[]);
+    assert_eq!(refused.status.code(), Some(2), "results are never overwritten without --resume");
+    let resumed = tokio::task::spawn_blocking({
+        let dir = dir.path().to_path_buf();
+        move || grade(&dir, &["--resume"])
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(stderr.contains("[30/30]"), "only the 30 missing students are graded:\n{stderr}");
+    let after = std::fs::read_to_string(dir.path().join("out/gradebook.csv")).unwrap();
+    assert_eq!(after, uninterrupted);
+}
+
+/// A student whose role cannot be assumed is that student's ERROR row, with its cause;
+/// the others are graded as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_account_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = 410_000_000_000u64 + u64::from(std::process::id()) * 10;
+    let (ok, denied_role, also_ok) = (first, first + 1, first + 2);
+    let mut csv = String::from("id,account,role_arn\n");
+    for (id, account) in [("ok", ok), ("no-role", denied_role), ("also-ok", also_ok)] {
+        csv.push_str(&format!("{id},{account},arn:aws:iam::{account}:role/grader\n"));
+    }
+    std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
+    let proxy = FaultProxy::start(&common::moto()).await;
+    // STS is a query API: the role ARN is in the request body.
+    proxy.plan_matching("AssumeRole", Some(&denied_role.to_string()), Fault::Deny, usize::MAX);
+    let out = tokio::task::spawn_blocking({
+        let (dir, url) = (dir.path().to_path_buf(), proxy.url.clone());
+        move || {
+            common::labcheck()
+                .args(["grade", LAB, "--roster", dir.join("roster.csv").to_str().unwrap()])
+                .args(["--out", dir.join("out").to_str().unwrap(), "--endpoint-url", &url])
+                .timeout(Duration::from_secs(120))
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: BTreeMap<String, Vec<String>> =
+        gradebook_rows(dir.path()).into_iter().map(|r| (r[0].clone(), r)).collect();
+    assert_eq!(rows.len(), 3);
+    let no_role = &rows["no-role"];
+    assert_eq!(no_role[2], "error");
+    assert!(no_role.last().unwrap().contains("cannot assume"), "{no_role:?}");
+    assert!(no_role.last().unwrap().contains("AccessDenied"), "{no_role:?}");
+    for id in ["ok", "also-ok"] {
+        assert_eq!(rows[id][2], "graded", "{:?}", rows[id]);
+        assert_eq!(rows[id][6..12], ["FAIL", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"], "{id}: an empty account");
+    }
+}
