@@ -80,7 +80,10 @@ pub fn load_roster(path: &Path) -> Result<Roster, Diagnostic> {
     Ok(roster)
 }
 
-fn yaml_rows(path: &Path, text: &str) -> Result<Vec<(usize, Result<Student, String>)>, Diagnostic> {
+/// Each row's line, and the student or why the row is bad.
+type Rows = Vec<(usize, Result<Student, String>)>;
+
+fn yaml_rows(path: &Path, text: &str) -> Result<Rows, Diagnostic> {
     // Parse the outer shape loosely, then each row on its own, so one bad row does not
     // hide the others.
     #[derive(Deserialize)]
@@ -101,7 +104,7 @@ fn yaml_rows(path: &Path, text: &str) -> Result<Vec<(usize, Result<Student, Stri
         .collect())
 }
 
-fn csv_rows(path: &Path, text: &str) -> Result<Vec<(usize, Result<Student, String>)>, Diagnostic> {
+fn csv_rows(path: &Path, text: &str) -> Result<Rows, Diagnostic> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
     let headers = reader
         .headers()
