@@ -295,13 +295,25 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
         max_wait: args.max_wait.map(std::time::Duration::from_secs),
         out_dir: args.out.clone(),
     };
+    // A progress bar on a terminal; nothing per student elsewhere (CI logs stay quiet).
+    let kept = existing.len();
+    let todo = roster.students.iter().filter(|s| !existing.contains_key(&s.id)).count();
+    let bar = indicatif::ProgressBar::new(todo as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} students · {msg} · {elapsed} (about {eta} left)")
+            .expect("valid template"),
+    );
+    let tally = std::sync::Mutex::new((0usize, 0usize));
     let on_event = |e: Event| match e {
-        Event::Done { record, done, total } => {
-            let how = match &record.error {
-                Some(err) => format!("ERROR {err}"),
-                None => format!("{}/{} ({}%)", record.earned, record.possible, record.percent),
-            };
-            eprintln!("[{done}/{total}] {}: {how}", record.student);
+        Event::Done { record, .. } => {
+            let mut t = tally.lock().unwrap_or_else(|p| p.into_inner());
+            if record.error.is_some() {
+                t.1 += 1;
+            } else if record.earned == record.possible {
+                t.0 += 1;
+            }
+            bar.set_message(format!("{} full marks, {} errored", t.0, t.1));
+            bar.inc(1);
         }
     };
     let run = batch::grade_roster(&conf, &roster.students, &labs, &opts, &on_event);
@@ -319,11 +331,13 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     };
+    bar.finish_and_clear();
     let errors = records.iter().filter(|r| r.error.is_some()).count();
     println!(
-        "{} students graded ({} could not be), gradebook in {}",
+        "{} students graded, {} could not be ({} graded now, {kept} kept from before); gradebook in {}",
         records.len() - errors,
         errors,
+        todo,
         args.out.join(gradebook::CSV_FILE).display()
     );
     if errors > 0 || !roster.problems.is_empty() { EXIT_BAD_INPUT } else { 0 }
