@@ -115,8 +115,8 @@ async fn new_account(base: &SdkConfig) -> Result<Account, String> {
     Ok(Account { conf: assumed.conf, env })
 }
 
-/// Params as the scripts read them: upper-cased names.
-fn param_env(lab: &Lab) -> Vec<(String, String)> {
+/// Params as the scripts read them: upper-cased names (their defaults).
+pub fn param_env(lab: &Lab) -> Vec<(String, String)> {
     lab.param_values(&BTreeMap::new())
         .into_iter()
         .map(|(k, v)| (k.to_uppercase(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine: installs and starts both emulators (moto
-# with labcheck's extension, and LocalStack), runs every test, and stops the emulators.
+# The whole test suite, on a fresh machine: installs and starts the emulators (moto
+# with labcheck's extension, the same moto enforcing IAM, and LocalStack), runs every
+# test, and stops the emulators.
 #
 #   bash tests/run.sh                 # everything
 #   bash tests/run.sh --test recorded # extra arguments go to `cargo test`
 #
-# Ports: MOTO_PORT (default 5123) and LOCALSTACK_PORT (default 4599), on 127.0.0.1.
+# Ports: MOTO_PORT (default 5123), MOTO_IAM_PORT (default 5124) and LOCALSTACK_PORT
+# (default 4599), on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export MOTO_PORT="${MOTO_PORT:-5123}"
 export LOCALSTACK_PORT="${LOCALSTACK_PORT:-4599}"
+MOTO_IAM_PORT="${MOTO_IAM_PORT:-5124}"
+# The IAM-enforcing moto serves this many requests unauthenticated (tests/policy_proof.rs
+# spends them on an admin user), then requires keys of an IAM user it knows.
+MOTO_IAM_UNAUTHENTICATED=3
 
 stop_emulators() {
   bash localstack/moto.sh stop >/dev/null 2>&1 || true
+  MOTO_PORT="$MOTO_IAM_PORT" bash localstack/moto.sh stop >/dev/null 2>&1 || true
   bash localstack/localstack.sh stop >/dev/null 2>&1 || true
 }
 trap stop_emulators EXIT
@@ -21,12 +28,14 @@ trap stop_emulators EXIT
 # Start from clean emulator state: a server left over from an earlier run is replaced.
 stop_emulators
 bash localstack/moto.sh start
+INITIAL_NO_AUTH_ACTION_COUNT="$MOTO_IAM_UNAUTHENTICATED" MOTO_PORT="$MOTO_IAM_PORT" bash localstack/moto.sh start
 bash localstack/localstack.sh start
 
 # The extension's own tests (the AWS CLI against the extended moto, on its own ports).
 bash localstack/selftest_ext.sh
 
 export LABCHECK_MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
+export LABCHECK_MOTO_IAM_ENDPOINT="http://127.0.0.1:$MOTO_IAM_PORT"
 export LABCHECK_LOCALSTACK_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT"
 # Lab solutions are AWS CLI scripts; the moto venv carries a pinned AWS CLI.
 export PATH="$PWD/localstack/.venv-moto/bin:$PATH"
