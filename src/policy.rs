@@ -6,12 +6,15 @@ use crate::lab::Lab;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-/// The IAM actions grading `labs` may call, sorted.
+/// The IAM actions grading `labs` may call, sorted: each check's kind's operations for
+/// that check's selector (a check that names its resource needs no List action).
 pub fn actions(labs: &[&Lab]) -> BTreeSet<&'static str> {
     labs.iter()
         .flat_map(|lab| &lab.checks)
-        .filter_map(|check| collect::kind(&check.kind))
-        .flat_map(|kind| kind.operations.iter().copied())
+        .filter_map(|check| {
+            collect::kind(&check.kind).map(|kind| kind.operations_for(&check.select).collect::<Vec<_>>())
+        })
+        .flatten()
         .collect()
 }
 

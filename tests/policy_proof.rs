@@ -47,10 +47,10 @@ const UNAUTHENTICATED_REQUESTS: u32 = 3;
 /// copy of the policy, never into `labcheck policy`.
 const MOTO_SIGNING_NAMES: &[(&str, &str)] = &[("cloudwatch", "monitoring")];
 
-/// Actions the policy grants that grading these labs never sends: the kinds list
-/// resources only when a check selects without a name, and every check of these labs
-/// that reads stack sets or pipelines names one. Removing them changes nothing.
-const ONLY_FOR_UNNAMED_SELECTORS: &[&str] = &["cloudformation:ListStackSets", "codepipeline:ListPipelines"];
+/// Actions the policy grants that grading these labs never sends. None: a kind's List
+/// action (needed only when a check names no resource) is left out of the policy for
+/// checks that name theirs.
+const ONLY_FOR_UNNAMED_SELECTORS: &[&str] = &[];
 
 /// The action moto checks instead of `action`, if any.
 fn moto_alias(action: &str) -> Option<String> {

@@ -54,6 +54,9 @@ pub struct StudentRecord {
     pub earned: u32,
     pub possible: u32,
     pub percent: f64,
+    /// AWS API calls made to grade this student (role assumption not counted).
+    #[serde(default)]
+    pub api_calls: u64,
     pub labs: Vec<LabRecord>,
 }
 
@@ -77,7 +80,7 @@ pub struct CheckRecord {
 }
 
 impl StudentRecord {
-    fn graded(student: &Student, results: &[LabResult]) -> Self {
+    fn graded(student: &Student, results: &[LabResult], api_calls: u64) -> Self {
         let labs: Vec<LabRecord> = results
             .iter()
             .map(|r| LabRecord {
@@ -109,6 +112,7 @@ impl StudentRecord {
             earned,
             possible,
             percent: percent(earned, possible),
+            api_calls,
             labs,
         }
     }
@@ -124,6 +128,7 @@ impl StudentRecord {
             earned: 0,
             possible,
             percent: 0.0,
+            api_calls: 0,
             labs: vec![],
         }
     }
@@ -184,15 +189,17 @@ async fn grade_student(
     student: &Student,
     labs: &[&Lab],
     opts: &BatchOptions,
-) -> Result<Vec<LabResult>, String> {
+) -> Result<(Vec<LabResult>, u64), String> {
     let conf = student_config(base, student).await?;
-    let ctx = Ctx::new(Clients::new(&conf)).with_call_limit(opts.per_account_calls);
+    let clients = Clients::new(&conf);
+    let log = clients.log.clone();
+    let ctx = Ctx::new(clients).with_call_limit(opts.per_account_calls);
     let grade_opts = GradeOptions { params: student.params.clone(), progress: None, max_wait: opts.max_wait };
     let mut results = Vec::new();
     for lab in labs {
         results.push(grade_lab(lab, &ctx, &grade_opts).await);
     }
-    Ok(results)
+    Ok((results, log.total()))
 }
 
 /// Something that happened in the run, for progress output.
@@ -218,7 +225,7 @@ pub async fn grade_roster(
     let mut stream = futures::stream::iter(todo.into_iter().map(|student| async move {
         let graded = tokio::time::timeout(opts.per_student_timeout, grade_student(base, student, labs, opts)).await;
         let (record, results) = match graded {
-            Ok(Ok(results)) => (StudentRecord::graded(student, &results), Some(results)),
+            Ok(Ok((results, calls))) => (StudentRecord::graded(student, &results, calls), Some(results)),
             Ok(Err(error)) => (StudentRecord::failed(student, labs, error), None),
             Err(_) => {
                 let error = format!("grading took longer than {}s", opts.per_student_timeout.as_secs());

@@ -30,6 +30,7 @@ pub static STACK: Kind = Kind {
     selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "stack name" }],
     one_of: &[],
     operations: &["cloudformation:DescribeStacks"],
+    unnamed_only: &[],
     cli: "aws cloudformation describe-stacks --query 'Stacks[]'",
     collect: |ctx, sel| collect_stacks(ctx, sel).boxed(),
 };
@@ -40,6 +41,7 @@ pub static STACK_SET: Kind = Kind {
     selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "stack set name" }],
     one_of: &[],
     operations: &["cloudformation:ListStackSets", "cloudformation:DescribeStackSet"],
+    unnamed_only: &["cloudformation:ListStackSets"],
     cli: "aws cloudformation describe-stack-set --stack-set-name N --query StackSet",
     collect: |ctx, sel| collect_stack_sets(ctx, sel).boxed(),
 };
@@ -50,6 +52,7 @@ pub static STACK_INSTANCE: Kind = Kind {
     selector: &[STACK_SET_NAME],
     one_of: &[],
     operations: &["cloudformation:ListStackInstances"],
+    unnamed_only: &[],
     cli: "aws cloudformation list-stack-instances --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_stack_instances(ctx, sel).boxed(),
 };
@@ -60,6 +63,7 @@ pub static STACK_SET_OPERATION: Kind = Kind {
     selector: &[STACK_SET_NAME, LATEST],
     one_of: &[],
     operations: &["cloudformation:ListStackSetOperations"],
+    unnamed_only: &[],
     cli: "aws cloudformation list-stack-set-operations --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_operations(ctx, sel).boxed(),
 };

@@ -24,6 +24,7 @@ pub static ALARM: Kind = Kind {
     ],
     one_of: &[],
     operations: &["cloudwatch:DescribeAlarms"],
+    unnamed_only: &[],
     cli: "aws cloudwatch describe-alarms --query 'MetricAlarms[]'",
     collect: |ctx, sel| collect_alarms(ctx, sel).boxed(),
 };

@@ -27,6 +27,7 @@ pub static PIPELINE: Kind = Kind {
     selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "pipeline name" }],
     one_of: &[],
     operations: &["codepipeline:ListPipelines", "codepipeline:GetPipeline"],
+    unnamed_only: &["codepipeline:ListPipelines"],
     cli: "aws codepipeline get-pipeline --name N",
     collect: |ctx, sel| collect_pipelines(ctx, sel).boxed(),
 };
@@ -37,6 +38,7 @@ pub static PIPELINE_STATE: Kind = Kind {
     selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: true, doc: "pipeline name" }],
     one_of: &[],
     operations: &["codepipeline:GetPipelineState"],
+    unnamed_only: &[],
     cli: "aws codepipeline get-pipeline-state --name N",
     collect: |ctx, sel| collect_pipeline_state(ctx, sel).boxed(),
 };
@@ -50,6 +52,7 @@ pub static EXECUTION: Kind = Kind {
     ],
     one_of: &[],
     operations: &["codepipeline:ListPipelineExecutions"],
+    unnamed_only: &[],
     cli: "aws codepipeline list-pipeline-executions --pipeline-name N --query 'pipelineExecutionSummaries[]'",
     collect: |ctx, sel| collect_executions(ctx, sel).boxed(),
 };

@@ -24,6 +24,7 @@ pub static RECORDER: Kind = Kind {
     selector: &[NAME],
     one_of: &[],
     operations: &["config:DescribeConfigurationRecorders"],
+    unnamed_only: &[],
     cli: "aws configservice describe-configuration-recorders --query 'ConfigurationRecorders[]'",
     collect: |ctx, sel| collect_recorders(ctx, sel).boxed(),
 };
@@ -34,6 +35,7 @@ pub static RECORDER_STATUS: Kind = Kind {
     selector: &[NAME],
     one_of: &[],
     operations: &["config:DescribeConfigurationRecorderStatus"],
+    unnamed_only: &[],
     cli: "aws configservice describe-configuration-recorder-status --query 'ConfigurationRecordersStatus[]'",
     collect: |ctx, sel| collect_recorder_status(ctx, sel).boxed(),
 };
@@ -44,6 +46,7 @@ pub static RULE: Kind = Kind {
     selector: &[NAME],
     one_of: &[],
     operations: &["config:DescribeConfigRules"],
+    unnamed_only: &[],
     cli: "aws configservice describe-config-rules --query 'ConfigRules[]'",
     collect: |ctx, sel| collect_rules(ctx, sel).boxed(),
 };
@@ -54,6 +57,7 @@ pub static REMEDIATION: Kind = Kind {
     selector: &[SelectorKey { name: "rule", ty: SelectorType::String, required: true, doc: "Config rule name" }],
     one_of: &[],
     operations: &["config:DescribeRemediationConfigurations"],
+    unnamed_only: &[],
     cli: "aws configservice describe-remediation-configurations --config-rule-names R --query 'RemediationConfigurations[]'",
     collect: |ctx, sel| collect_remediations(ctx, sel).boxed(),
 };

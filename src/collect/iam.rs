@@ -19,6 +19,7 @@ pub static ROLE: Kind = Kind {
     ],
     one_of: &["name", "arn"],
     operations: &["iam:GetRole"],
+    unnamed_only: &[],
     cli: "aws iam get-role --role-name N --query Role",
     collect: |ctx, sel| collect_role(ctx, sel).boxed(),
 };

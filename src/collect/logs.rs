@@ -26,6 +26,7 @@ pub static LOG_GROUP: Kind = Kind {
     selector: &[NAME, NAME_PREFIX],
     one_of: &[],
     operations: &["logs:DescribeLogGroups"],
+    unnamed_only: &[],
     cli: "aws logs describe-log-groups --query 'logGroups[]'",
     collect: |ctx, sel| collect_log_groups(ctx, sel).boxed(),
 };
@@ -39,6 +40,7 @@ pub static METRIC_FILTER: Kind = Kind {
     ],
     one_of: &[],
     operations: &["logs:DescribeMetricFilters"],
+    unnamed_only: &[],
     cli: "aws logs describe-metric-filters --query 'metricFilters[]'",
     collect: |ctx, sel| collect_metric_filters(ctx, sel).boxed(),
 };
@@ -52,6 +54,7 @@ pub static SUBSCRIPTION_FILTER: Kind = Kind {
     ],
     one_of: &[],
     operations: &["logs:DescribeSubscriptionFilters"],
+    unnamed_only: &[],
     cli: "aws logs describe-subscription-filters --log-group-name G --query 'subscriptionFilters[]'",
     collect: |ctx, sel| collect_subscription_filters(ctx, sel).boxed(),
 };

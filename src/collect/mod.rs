@@ -62,6 +62,9 @@ pub struct Kind {
     /// Every operation `collect` may call, as IAM names it. The read-only and
     /// least-privilege guarantees are built on this list.
     pub operations: &'static [&'static str],
+    /// Those of `operations` called only when the check selects no `name` (listing
+    /// every resource to find them).
+    pub unnamed_only: &'static [&'static str],
     /// The AWS CLI command whose output (or output element) equals one fact.
     pub cli: &'static str,
     pub collect: CollectFn,
@@ -248,6 +251,14 @@ pub fn is_read_operation(operation: &str) -> bool {
     ["Describe", "Get", "List", "BatchGet"].iter().any(|verb| name.starts_with(verb))
 }
 
+impl Kind {
+    /// The operations a check with this selector may call.
+    pub fn operations_for(&self, selector: &BTreeMap<String, Value>) -> impl Iterator<Item = &'static str> {
+        let named = selector.contains_key("name");
+        self.operations.iter().copied().filter(move |op| !(named && self.unnamed_only.contains(op)))
+    }
+}
+
 /// Every operation any kind may call.
 pub fn declared_operations() -> std::collections::BTreeSet<&'static str> {
     KINDS.iter().flat_map(|k| k.operations.iter().copied()).collect()
@@ -307,6 +318,14 @@ mod tests {
     }
 
     #[test]
+    fn a_named_resource_needs_no_list_action() {
+        let pipeline = kind("codepipeline.pipeline").unwrap();
+        let named: Selector = [("name".to_string(), Value::from("p"))].into();
+        assert_eq!(pipeline.operations_for(&named).collect::<Vec<_>>(), ["codepipeline:GetPipeline"]);
+        assert_eq!(pipeline.operations_for(&Selector::new()).count(), 2);
+    }
+
+    #[test]
     fn kind_names_are_unique_and_declare_calls() {
         let mut names: Vec<_> = KINDS.iter().map(|k| k.name).collect();
         names.sort();
@@ -316,6 +335,7 @@ mod tests {
             assert!(!kind.operations.is_empty(), "{} declares no operation", kind.name);
             let prefix = kind.name.split('.').next().unwrap_or_default();
             assert!(kind.operations.iter().all(|op| op.contains(':')), "{}", kind.name);
+            assert!(kind.unnamed_only.iter().all(|op| kind.operations.contains(op)), "{}", kind.name);
             assert!(!prefix.is_empty());
         }
     }
