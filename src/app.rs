@@ -324,7 +324,9 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
             return 130;
         }
     };
-    let records = match records.and_then(|records| gradebook::write(&args.out, &labs, &records).map(|()| records)) {
+    let records = match records
+        .and_then(|records| gradebook::write(&args.out, &labs, loaded.outline.as_ref(), &records).map(|()| records))
+    {
         Ok(records) => records,
         Err(e) => {
             eprintln!("error: writing to {}: {e}", args.out.display());

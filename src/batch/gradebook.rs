@@ -4,6 +4,7 @@
 use super::StudentRecord;
 use crate::grade::LabResult;
 use crate::lab::Lab;
+use crate::lab::skills::Outline;
 use crate::report::{Report, junit};
 use crate::target::TargetInfo;
 use std::path::Path;
@@ -11,8 +12,14 @@ use std::path::Path;
 pub const CSV_FILE: &str = "gradebook.csv";
 pub const JSON_FILE: &str = "gradebook.json";
 
-/// Write `gradebook.csv` and `gradebook.json` for `records`, in their order.
-pub fn write(out_dir: &Path, labs: &[&Lab], records: &[StudentRecord]) -> std::io::Result<()> {
+/// Write `gradebook.csv`, `gradebook.json` and `gradebook.html` for `records`, in their order.
+pub fn write(
+    out_dir: &Path,
+    labs: &[&Lab],
+    outline: Option<&Outline>,
+    records: &[StudentRecord],
+) -> std::io::Result<()> {
+    std::fs::write(out_dir.join(super::html::HTML_FILE), super::html::render(labs, outline, records))?;
     std::fs::write(
         out_dir.join(JSON_FILE),
         serde_json::to_string_pretty(records).map_err(std::io::Error::other)? + "\n",

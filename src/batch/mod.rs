@@ -8,6 +8,7 @@
 //! `--resume` grades only who is missing.
 
 pub mod gradebook;
+pub mod html;
 pub mod roster;
 
 use crate::collect::{Clients, Ctx};
