@@ -139,6 +139,6 @@ pub fn render(labs: &[&Lab], outline: Option<&Outline>, records: &[StudentRecord
         }
         let _ = write!(out, "<td class=err>{}</td></tr>", esc(r.error.as_deref().unwrap_or("")));
     }
-    let _ = write!(out, "</tbody></table><script>{SORT}</script></body></html>\n");
+    let _ = writeln!(out, "</tbody></table><script>{SORT}</script></body></html>");
     out
 }
