@@ -25,6 +25,7 @@ enum State {
 }
 
 const LAB: &str = "monitoring-metric-filter-alarm";
+const EXTERNAL_ID: &str = "xid-9f2c41d7e";
 
 fn state_of(i: u64) -> State {
     [State::Complete, State::Partial, State::Empty, State::NoAction][(i % 4) as usize]
@@ -92,13 +93,14 @@ async fn roster(dir: &Path) -> BTreeMap<String, State> {
         .await;
     let first = 400_000_000_000u64 + u64::from(std::process::id()) * 100;
     let mut csv = String::from("id,account,role_arn,external_id\n");
+    // The external ID is a shared secret: it must appear in no output.
     let mut states = BTreeMap::new();
     let mut builds = Vec::new();
     for i in 0..50u64 {
         let account = format!("{}", first + i);
         let id = format!("student-{i:02}");
         let role = format!("arn:aws:iam::{account}:role/grader");
-        csv.push_str(&format!("{id},{account},{role},bootcamp\n"));
+        csv.push_str(&format!("{id},{account},{role},{EXTERNAL_ID}\n"));
         states.insert(id, state_of(i));
         let base = base.clone();
         builds.push(async move {
@@ -157,6 +159,20 @@ async fn roster_of_fifty_students_into_a_gradebook() {
         assert_eq!(earned, want, "{} ({state:?})", row[0]);
     }
     assert!(dir.path().join("out/junit/student-00.xml").is_file());
+    for entry in std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .chain(std::fs::read_dir(dir.path().join("out/junit")).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            assert!(
+                !std::fs::read_to_string(&path).unwrap().contains(EXTERNAL_ID),
+                "{} shows the external ID",
+                path.display()
+            );
+        }
+    }
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(EXTERNAL_ID) && !stderr.contains(EXTERNAL_ID));
     let html = std::fs::read_to_string(dir.path().join("out/gradebook.html")).unwrap();
     assert!(!html.contains("http://") && !html.contains("https://"), "the page loads nothing from the network");
     assert_eq!(html.matches("<tr><td>student-").count(), 50, "a row per student");
@@ -230,4 +246,55 @@ async fn a_broken_account_does_not_stop_the_others() {
         assert_eq!(rows[id][2], "graded", "{:?}", rows[id]);
         assert_eq!(rows[id][6..12], ["FAIL", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"], "{id}: an empty account");
     }
+}
+
+/// A student whose calls are denied has ERROR checks naming the cause, and one whose
+/// account answers too slowly is an error row; the others finish, graded as usual.
+/// The proxy tells the students apart by the Region their requests are signed for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_and_slow_students_do_not_hold_up_the_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = 420_000_000_000u64 + u64::from(std::process::id()) * 10;
+    let mut csv = String::from("id,account,role_arn,region\n");
+    for (i, (id, region)) in
+        [("fine", "us-east-1"), ("denied", "eu-west-3"), ("slow", "eu-west-2"), ("fine-too", "us-east-1")]
+            .iter()
+            .enumerate()
+    {
+        let account = first + i as u64;
+        csv.push_str(&format!("{id},{account},arn:aws:iam::{account}:role/grader,{region}\n"));
+    }
+    std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
+    let proxy = FaultProxy::start(&common::moto()).await;
+    proxy.plan_matching("DescribeLogGroups", Some("/eu-west-3/"), Fault::Deny, usize::MAX);
+    proxy.plan_matching("DescribeMetricFilters", Some("/eu-west-2/"), Fault::Slow(Duration::from_secs(8)), usize::MAX);
+    let started = std::time::Instant::now();
+    let out = tokio::task::spawn_blocking({
+        let (dir, url) = (dir.path().to_path_buf(), proxy.url.clone());
+        move || {
+            common::labcheck()
+                .args(["grade", LAB, "--roster", dir.join("roster.csv").to_str().unwrap()])
+                .args(["--out", dir.join("out").to_str().unwrap(), "--endpoint-url", &url, "--timeout", "3"])
+                .timeout(Duration::from_secs(120))
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(30), "the slow account held the run up: {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: BTreeMap<String, Vec<String>> =
+        gradebook_rows(dir.path()).into_iter().map(|r| (r[0].clone(), r)).collect();
+    for id in ["fine", "fine-too"] {
+        assert_eq!(rows[id][2], "graded");
+        assert_eq!(rows[id][6..12], ["FAIL", "FAIL", "SKIP", "SKIP", "SKIP", "SKIP"], "{id}: an empty account");
+    }
+    assert_eq!(rows["slow"][2], "error");
+    assert!(rows["slow"].last().unwrap().contains("grading took longer than 3s"), "{:?}", rows["slow"]);
+    assert_eq!(rows["denied"][2], "graded", "denied calls are the student's ERROR checks, not a lost row");
+    assert_eq!(rows["denied"][6], "ERROR");
+    let record = std::fs::read_to_string(dir.path().join("out/results.jsonl")).unwrap();
+    let denied = record.lines().find(|l| l.contains("\"student\":\"denied\"")).unwrap();
+    assert!(denied.contains("logs:DescribeLogGroups: access denied"), "{denied}");
 }

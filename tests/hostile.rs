@@ -129,3 +129,37 @@ fn param_values_are_data_not_code() {
     assert_eq!(title, "The log group {{ log_group }}' || `true` keeps logs for a bounded time");
     assert!(Path::new("labs").exists());
 }
+
+/// A hostile roster: refused with file and line before any AWS call.
+fn grade_roster(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join(name);
+    std::fs::write(&roster, text).unwrap();
+    let out = common::labcheck()
+        .args(["grade", "monitoring-metric-filter-alarm", "--roster", roster.to_str().unwrap()])
+        .args(["--out", dir.path().join("out").to_str().unwrap(), "--endpoint-url", "http://127.0.0.1:9"])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(name), "{name}: the file is named: {stderr}");
+    stderr
+}
+
+#[test]
+fn hostile_rosters() {
+    let mut bomb = String::from("students:\n  - &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        bomb.push_str(&format!("  - &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+    }
+    let e = grade_roster("bomb.yaml", &bomb);
+    assert!(e.contains("repetition limit exceeded"), "{e}");
+    let deep = format!("students: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(grade_roster("deep.yaml", &deep).contains("nested deeper than 64"));
+    let huge = format!("id,account,role_arn\n{}", "a,111111111111,arn:aws:iam::111111111111:role/r\n".repeat(30_000));
+    assert!(grade_roster("huge.csv", &huge).contains("the limit is 1048576"));
+    let traversal = "id,account,role_arn\n../../etc,111111111111,arn:aws:iam::111111111111:role/r\n";
+    assert!(grade_roster("traversal.csv", traversal).contains("traversal.csv:2: student id `../../etc`"));
+}

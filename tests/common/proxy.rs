@@ -74,7 +74,8 @@ impl FaultProxy {
         self.plan_matching(operation, None, fault, times);
     }
 
-    /// Like [`plan`](Self::plan), for the requests whose body contains `needle` only.
+    /// Like [`plan`](Self::plan), for the requests whose body or `Authorization` header
+    /// (which names the signing Region) contains `needle` only.
     pub fn plan_matching(&self, operation: &str, needle: Option<&str>, fault: Fault, times: usize) {
         let mut plan = self.plan.lock().unwrap();
         plan.faults.insert(operation.to_string(), (fault, times, needle.map(str::to_string)));
@@ -155,7 +156,8 @@ async fn handle(
     let op = operation(&parts, &body);
     let fault = {
         let mut plan = plan.lock().unwrap();
-        let body_text = String::from_utf8_lossy(&body);
+        let auth = parts.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let body_text = format!("{auth}\n{}", String::from_utf8_lossy(&body));
         match plan.faults.get(&op).cloned() {
             Some((fault, times, needle))
                 if plan.injected.get(&op).copied().unwrap_or(0) < times
