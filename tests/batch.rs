@@ -9,7 +9,6 @@ mod proxy;
 use proxy::{Fault, FaultProxy};
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
-use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -45,27 +44,12 @@ async fn build(conf: &aws_types::SdkConfig, account: &str, state: State) {
     if state == State::Empty {
         return;
     }
-    let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
-    logs.create_log_group().log_group_name("/labcheck/app").send().await.unwrap();
-    logs.put_retention_policy().log_group_name("/labcheck/app").retention_in_days(14).send().await.unwrap();
     if state == State::Partial {
+        common::build_log_group(conf, None).await;
         return;
     }
-    let t = MetricTransformation::builder()
-        .metric_name("AppErrors")
-        .metric_namespace("Bootcamp/App")
-        .metric_value("1")
-        .default_value(0.0)
-        .build()
-        .unwrap();
-    logs.put_metric_filter()
-        .log_group_name("/labcheck/app")
-        .filter_name("errors")
-        .filter_pattern("ERROR")
-        .metric_transformations(t)
-        .send()
-        .await
-        .unwrap();
+    let filter = common::Filter { name: "errors", pattern: "ERROR", metric: "AppErrors", namespace: "Bootcamp/App" };
+    common::build_log_group(conf, Some(filter)).await;
     let mut alarm = aws_sdk_cloudwatch::Client::new(conf)
         .put_metric_alarm()
         .alarm_name("app-errors")
@@ -85,12 +69,7 @@ async fn build(conf: &aws_types::SdkConfig, account: &str, state: State) {
 
 /// 50 students (one with a bad row in the roster) in accounts of this process's own.
 async fn roster(dir: &Path) -> BTreeMap<String, State> {
-    let base = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
-        .region(aws_types::region::Region::new("us-east-1"))
-        .endpoint_url(common::moto())
-        .load()
-        .await;
+    let base = common::emulator_config(&common::moto()).await;
     let first = 400_000_000_000u64 + u64::from(std::process::id()) * 100;
     let mut csv = String::from("id,account,role_arn,external_id\n");
     // The external ID is a shared secret: it must appear in no output.

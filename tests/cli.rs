@@ -115,7 +115,6 @@ fn unreachable_endpoint_is_an_error_not_a_failure() {
 
 mod graded_run {
     use super::*;
-    use aws_sdk_cloudwatchlogs::types::MetricTransformation;
     use tokio::sync::OnceCell;
 
     /// A learner's half-finished monitoring lab, in an account of its own on moto:
@@ -123,33 +122,17 @@ mod graded_run {
     async fn account() -> &'static Vec<(String, String)> {
         static ENV: OnceCell<Vec<(String, String)>> = OnceCell::const_new();
         ENV.get_or_init(|| async {
-            let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
-                .region(aws_types::region::Region::new("us-east-1"))
-                .endpoint_url(common::moto())
-                .load()
-                .await;
+            let conf = common::emulator_config(&common::moto()).await;
             // An account of this test process's own: earlier runs on the same server do not leak in.
             let role = format!("arn:aws:iam::{}:role/snapshot", 210_000_000_000u64 + u64::from(std::process::id()));
             let a = labcheck::target::assume_role(&conf, &role, "snapshot", None).await.unwrap();
-            let logs = aws_sdk_cloudwatchlogs::Client::new(&a.conf);
-            let _ = logs.create_log_group().log_group_name("/labcheck/app").send().await;
-            logs.put_retention_policy().log_group_name("/labcheck/app").retention_in_days(14).send().await.unwrap();
-            let transformation = MetricTransformation::builder()
-                .metric_name("ApplicationErrors")
-                .metric_namespace("LabCheck/App")
-                .metric_value("1")
-                .default_value(0.0)
-                .build()
-                .unwrap();
-            logs.put_metric_filter()
-                .log_group_name("/labcheck/app")
-                .filter_name("app-errors")
-                .filter_pattern("\"error\"")
-                .metric_transformations(transformation)
-                .send()
-                .await
-                .unwrap();
+            let filter = common::Filter {
+                name: "app-errors",
+                pattern: "\"error\"",
+                metric: "ApplicationErrors",
+                namespace: "LabCheck/App",
+            };
+            common::build_log_group(&a.conf, Some(filter)).await;
             vec![
                 ("AWS_ACCESS_KEY_ID".into(), a.access_key_id),
                 ("AWS_SECRET_ACCESS_KEY".into(), a.secret_access_key),

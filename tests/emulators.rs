@@ -7,26 +7,16 @@
 
 mod common;
 
-use aws_config::BehaviorVersion;
 use labcheck::grade::{GradeOptions, Status, grade_lab};
 use labcheck::lab::load_labs;
 use labcheck::selftest::{LabProof, Verdict, prove_lab, render_table};
 use std::path::Path;
 
-async fn emulator_config(endpoint: &str) -> aws_types::SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
-        .region(aws_types::region::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .load()
-        .await
-}
-
 async fn prove_all(endpoint: &str) -> Vec<LabProof> {
     use futures::StreamExt;
     let loaded = load_labs(&common::repo().join("labs"));
     assert!(loaded.diagnostics.is_empty(), "labs do not validate: {:?}", loaded.diagnostics);
-    let conf = emulator_config(endpoint).await;
+    let conf = common::emulator_config(endpoint).await;
     futures::stream::iter(loaded.labs.iter().map(|lab| prove_lab(&conf, lab, std::time::Duration::from_secs(5))))
         .buffered(3)
         .collect()
@@ -114,7 +104,7 @@ async fn localstack_proves_what_it_provides() {
 /// On an empty account every check that runs says what it looked for.
 #[tokio::test]
 async fn empty_account_failures_say_what_is_missing() {
-    let conf = emulator_config(&common::moto()).await;
+    let conf = common::emulator_config(&common::moto()).await;
     let account = format!("{:012}", 555_000_000_000u64 + u64::from(std::process::id()));
     let role = format!("arn:aws:iam::{account}:role/empty");
     let assumed = labcheck::target::assume_role(&conf, &role, "empty", None).await.unwrap();

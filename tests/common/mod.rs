@@ -37,3 +37,44 @@ pub fn labcheck() -> assert_cmd::Command {
     cmd.env("AWS_CONFIG_FILE", "/dev/null").env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     cmd
 }
+
+/// An SDK configuration for an emulator: test credentials, us-east-1.
+pub async fn emulator_config(endpoint: &str) -> aws_types::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .credentials_provider(aws_credential_types::Credentials::new("test", "test", None, None, "tests"))
+        .region(aws_types::region::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+/// A metric filter for the monitoring lab's log group.
+pub struct Filter<'a> {
+    pub name: &'a str,
+    pub pattern: &'a str,
+    pub metric: &'a str,
+    pub namespace: &'a str,
+}
+
+/// The monitoring lab's first steps: `/labcheck/app` kept for 14 days, and a filter.
+pub async fn build_log_group(conf: &aws_types::SdkConfig, filter: Option<Filter<'_>>) {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(conf);
+    let _ = logs.create_log_group().log_group_name("/labcheck/app").send().await; // may exist
+    logs.put_retention_policy().log_group_name("/labcheck/app").retention_in_days(14).send().await.unwrap();
+    let Some(f) = filter else { return };
+    let transformation = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+        .metric_name(f.metric)
+        .metric_namespace(f.namespace)
+        .metric_value("1")
+        .default_value(0.0)
+        .build()
+        .unwrap();
+    logs.put_metric_filter()
+        .log_group_name("/labcheck/app")
+        .filter_name(f.name)
+        .filter_pattern(f.pattern)
+        .metric_transformations(transformation)
+        .send()
+        .await
+        .unwrap();
+}
