@@ -277,3 +277,67 @@ async fn denied_and_slow_students_do_not_hold_up_the_class() {
     let denied = record.lines().find(|l| l.contains("\"student\":\"denied\"")).unwrap();
     assert!(denied.contains("logs:DescribeLogGroups: access denied"), "{denied}");
 }
+
+/// Killed halfway (SIGKILL, then Ctrl-C), resumed: the same gradebook as a run that was
+/// never interrupted. A slowed emulator keeps the run long enough to interrupt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_and_resumed_equals_uninterrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = common::emulator_config(&common::moto()).await;
+    let first = 430_000_000_000u64 + u64::from(std::process::id()) * 100;
+    let mut csv = String::from("id,account,role_arn\n");
+    for i in 0..24u64 {
+        let account = first + i;
+        let role = format!("arn:aws:iam::{account}:role/grader");
+        csv.push_str(&format!("s{i:02},{account},{role}\n"));
+        let a = labcheck::target::assume_role(&base, &role, "setup", None).await.unwrap();
+        build(&a.conf, &account.to_string(), state_of(i)).await;
+    }
+    std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
+    let proxy = FaultProxy::start(&common::moto()).await;
+    proxy.plan("DescribeLogGroups", Fault::Slow(Duration::from_millis(150)), usize::MAX);
+    let (dir_path, url) = (dir.path().to_path_buf(), proxy.url.clone());
+    let (whole, resumed_twice) = tokio::task::spawn_blocking(move || {
+        let run = |out: &str, extra: &[&str]| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("labcheck"));
+            cmd.current_dir(common::repo())
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .envs([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")])
+                .args(["grade", LAB, "--roster", dir_path.join("roster.csv").to_str().unwrap()])
+                .args(["--out", dir_path.join(out).to_str().unwrap(), "--endpoint-url", &url, "--jobs", "1"])
+                .args(extra)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null());
+            cmd
+        };
+        let lines = |out: &str| {
+            std::fs::read_to_string(dir_path.join(out).join("results.jsonl")).map_or(0, |t| t.lines().count())
+        };
+        let wait_for = |out: &str, n: usize| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            while lines(out) < n && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert!(lines(out) >= n, "{out}: only {} results after 60 s", lines(out));
+        };
+        // The uninterrupted run.
+        assert!(run("whole", &[]).status().unwrap().success());
+        // SIGKILL after 8 students, then Ctrl-C (SIGINT) after 16, then finish.
+        let mut child = run("interrupted", &[]).spawn().unwrap();
+        wait_for("interrupted", 8);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let mut child = run("interrupted", &["--resume"]).spawn().unwrap();
+        wait_for("interrupted", 16);
+        std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert_eq!(child.wait().unwrap().code(), Some(130), "Ctrl-C stops with exit code 130");
+        assert!(lines("interrupted") < 24, "the run was interrupted before its end");
+        assert!(run("interrupted", &["--resume"]).status().unwrap().success());
+        let read = |out: &str| std::fs::read_to_string(dir_path.join(out).join("gradebook.csv")).unwrap();
+        (read("whole"), read("interrupted"))
+    })
+    .await
+    .unwrap();
+    assert_eq!(resumed_twice, whole);
+}
