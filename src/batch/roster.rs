@@ -51,8 +51,12 @@ pub struct Roster {
 pub fn load_roster(path: &Path) -> Result<Roster, Diagnostic> {
     let text = read_text(path)?;
     let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let rows: Vec<(usize, Result<Student, String>)> =
-        if is_csv { csv_rows(path, &text)? } else { yaml_rows(path, &text)? };
+    parse_roster(path, &text, is_csv)
+}
+
+/// Parse roster text; `path` names it in diagnostics.
+pub fn parse_roster(path: &Path, text: &str, is_csv: bool) -> Result<Roster, Diagnostic> {
+    let rows: Rows = if is_csv { csv_rows(path, text)? } else { yaml_rows(path, text)? };
     let mut roster = Roster::default();
     let mut seen = HashSet::new();
     for (line, row) in rows {
