@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
         Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
         Command::Kinds => kinds(),
+        Command::Skills => skills(&load_labs(&cli.labs)),
         Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
         Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
@@ -111,6 +112,43 @@ fn validate(loaded: &LoadedLabs) -> i32 {
         eprintln!("{} problem(s) found", loaded.diagnostics.len());
         EXIT_BAD_INPUT
     }
+}
+
+fn skills(loaded: &LoadedLabs) -> i32 {
+    let Some(outline) = &loaded.outline else {
+        eprintln!("error: no skills.yaml in the labs folder or above it");
+        return EXIT_BAD_INPUT;
+    };
+    let checks: usize = loaded.labs.iter().map(|l| l.checks.len()).sum();
+    println!("{} coverage: {} labs, {checks} checks", outline.exam, loaded.labs.len());
+    let (mut tasks_covered, mut skills_covered) = (0, 0);
+    for domain in &outline.domains {
+        println!("\n{} {} ({}%)", domain.id, domain.name, domain.weight);
+        for task in &domain.tasks {
+            let labs: Vec<&str> =
+                loaded.labs.iter().filter(|l| l.tasks.contains(&task.id)).map(|l| l.id.as_str()).collect();
+            let covered: Vec<&str> = task
+                .skills
+                .iter()
+                .filter(|s| loaded.labs.iter().flat_map(|l| &l.checks).any(|c| c.skills.contains(&s.id)))
+                .map(|s| s.id.as_str())
+                .collect();
+            tasks_covered += usize::from(!labs.is_empty());
+            skills_covered += covered.len();
+            let labs = if labs.is_empty() { "no lab".to_string() } else { labs.join(", ") };
+            let list = if covered.is_empty() { String::new() } else { format!(" ({})", covered.join(", ")) };
+            println!("  {} {}", task.id, task.title);
+            println!("      labs: {labs}; skills checked: {}/{}{list}", covered.len(), task.skills.len());
+        }
+    }
+    let total_tasks = outline.tasks().count();
+    let total_skills = outline.skills().count();
+    println!(
+        "\nTask statements with a lab: {tasks_covered}/{total_tasks}; skills exercised by a check: {skills_covered}/{total_skills} ({}%)",
+        crate::report::percent(skills_covered as u32, total_skills as u32)
+    );
+    print_diagnostics(&loaded.diagnostics);
+    if loaded.diagnostics.is_empty() { 0 } else { EXIT_BAD_INPUT }
 }
 
 fn kinds() -> i32 {

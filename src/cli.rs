@@ -40,6 +40,9 @@ pub enum Command {
     },
     /// List the resource kinds checks can read: selectors, API calls, facts.
     Kinds,
+    /// The DOP-C02 outline as a coverage matrix: which labs and checks exercise each task
+    /// statement and skill.
+    Skills,
     /// Print the least-privilege IAM policy that grading these labs needs.
     Policy {
         /// Lab ids or folders (default: every lab).

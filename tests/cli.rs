@@ -85,6 +85,18 @@ fn missing_region_is_bad_input() {
 }
 
 #[test]
+fn skills_shows_the_coverage_matrix() {
+    let out = labcheck().arg("skills").assert().success().get_output().clone();
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "  1.2 Integrating automated testing into CI/CD pipelines\n      labs: no lab; skills checked: 0/5"
+        )
+    );
+    assert_snapshot!(text);
+}
+
+#[test]
 fn kinds_lists_selectors_and_calls() {
     let out = labcheck().arg("kinds").assert().success().get_output().clone();
     assert_snapshot!(stdout(&out));
