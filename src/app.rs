@@ -26,6 +26,19 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// The target named by the command line and its SDK configuration; on failure the error
+/// is printed and the exit code returned.
+async fn resolve_target(args: &crate::cli::TargetArgs) -> Result<(Target, aws_types::SdkConfig), i32> {
+    let target = Target::from(args);
+    match target.sdk_config().await {
+        Ok(conf) => Ok((target, conf)),
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            Err(EXIT_BAD_INPUT)
+        }
+    }
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime")
 }
@@ -187,14 +200,9 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let target =
-        Target { profile: args.target.profile, region: args.target.region, endpoint_url: args.target.endpoint_url };
-    let conf = match target.sdk_config().await {
-        Ok(conf) => conf,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
+    let (target, conf) = match resolve_target(&args.target).await {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
     };
     let ctx = Ctx::new(Clients::new(&conf));
     let progress: crate::grade::ProgressFn = Arc::new(|p| match p {
@@ -257,13 +265,9 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     };
-    let target = Target::from(&args.target);
-    let conf = match target.sdk_config().await {
-        Ok(conf) => conf,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
+    let (_, conf) = match resolve_target(&args.target).await {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
     };
     match conf.endpoint_url() {
         Some(url) if is_local_endpoint(url) => {}
@@ -316,16 +320,12 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
         );
         return EXIT_BAD_INPUT;
     }
-    let target = Target::from(&args.target);
-    let conf = match target.sdk_config().await {
-        Ok(conf) => {
-            conf.into_builder().retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5)).build()
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
+    let (_, conf) = match resolve_target(&args.target).await {
+        Ok(resolved) => resolved,
+        Err(code) => return code,
     };
+    let conf =
+        conf.into_builder().retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5)).build();
     let opts = BatchOptions {
         jobs: args.jobs,
         per_student_timeout: std::time::Duration::from_secs(args.timeout),
