@@ -112,6 +112,9 @@ pipeline_json() {  # pipeline_json ACCOUNT
 EOF
 }
 
+DOC='{"schemaVersion":"2.2","description":"lab","mainSteps":[{"action":"aws:runShellScript","name":"hello","inputs":{"runCommand":["echo hello"]}}]}'
+PATCH_RULES='PatchRules=[{PatchFilterGroup={PatchFilters=[{Key=CLASSIFICATION,Values=[Security]},{Key=SEVERITY,Values=[Critical,Important]}]},ApproveAfterDays=7,ComplianceLevel=CRITICAL}]'
+
 # --- start ------------------------------------------------------------------------------
 
 section "starting moto on ports $PORT and $TIMED_PORT"
@@ -286,6 +289,146 @@ is  "CBOR errors carry the code and x-amzn-query-error" "$(sed -n 2p <<<"$CBOR_O
 is  "an alarm put over CBOR is visible over JSON" \
     "$(q cloudwatch describe-alarms --alarm-names via-cbor --query 'MetricAlarms[0].Threshold' --output text)" "5.0"
 
+section "SSM State Manager associations"
+ok  "create-association (AWS-RunPatchBaseline, tag targets, cron, tags)" ssm create-association \
+    --name AWS-RunPatchBaseline --association-name patch-nightly --targets Key=tag:Patch,Values=yes \
+    --schedule-expression "cron(0 2 ? * SUN *)" --parameters Operation=Install \
+    --compliance-severity HIGH --sync-compliance AUTO --max-errors 10% --max-concurrency 50% \
+    --output-location 'S3Location={OutputS3BucketName=ssm-logs,OutputS3KeyPrefix=patch}' \
+    --tags Key=env,Value=lab
+ASSOC=$(json 'd["AssociationDescription"]["AssociationId"]' <<<"$OUT" | tr -d '"')
+matches "  AssociationId is a uuid" "$ASSOC" '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+is  "  AssociationVersion 1, DocumentVersion \$DEFAULT, ApplyOnlyAtCronInterval false" \
+    "$(json '[d["AssociationDescription"][k] for k in ("AssociationVersion","DocumentVersion","ApplyOnlyAtCronInterval")]' <<<"$OUT")" \
+    '["1", "$DEFAULT", false]'
+is  "  Overview Pending/Creating" \
+    "$(json '[d["AssociationDescription"]["Overview"][k] for k in ("Status","DetailedStatus")]' <<<"$OUT")" '["Pending", "Creating"]'
+is  "  Date and LastUpdateAssociationDate are epoch seconds" \
+    "$(json '[type(d["AssociationDescription"][k]).__name__ for k in ("Date","LastUpdateAssociationDate")]' <<<"$OUT")" '["float", "float"]'
+is  "  every given field is returned" \
+    "$(json '[d["AssociationDescription"][k] for k in ("Name","AssociationName","ScheduleExpression","ComplianceSeverity","SyncCompliance","MaxErrors","MaxConcurrency")] + [d["AssociationDescription"]["Targets"], d["AssociationDescription"]["Parameters"], d["AssociationDescription"]["OutputLocation"]["S3Location"]["OutputS3BucketName"]]' <<<"$OUT")" \
+    '["AWS-RunPatchBaseline", "patch-nightly", "cron(0 2 ? * SUN *)", "HIGH", "AUTO", "10%", "50%", [{"Key": "tag:Patch", "Values": ["yes"]}], {"Operation": ["Install"]}, "ssm-logs"]'
+is  "list-tags-for-resource --resource-type Association" \
+    "$(q ssm list-tags-for-resource --resource-type Association --resource-id "$ASSOC" --query 'TagList[].[Key,Value]' --output text)" "env	lab"
+is  "describe-association by id" \
+    "$(q ssm describe-association --association-id "$ASSOC" --query 'AssociationDescription.[AssociationName,Name,ScheduleExpression,Overview.Status]' --output text)" \
+    "patch-nightly	AWS-RunPatchBaseline	cron(0 2 ? * SUN *)	Pending"
+ok  "create-document (Command, schema 2.2)" ssm create-document --name lab-hello --document-type Command --content "$DOC"
+ok  "create-association with a document created in the account" ssm create-association \
+    --name lab-hello --association-name hello-web --targets Key=InstanceIds,Values=i-0123456789abcdef0 \
+    --schedule-expression "rate(1 day)" --document-version 1 --apply-only-at-cron-interval
+HELLO=$(json 'd["AssociationDescription"]["AssociationId"]' <<<"$OUT" | tr -d '"')
+ok  "create-association, third (AWS-UpdateSSMAgent, no name)" ssm create-association \
+    --name AWS-UpdateSSMAgent --targets Key=InstanceIds,Values='*' --schedule-expression "rate(14 days)"
+is  "list-associations: all three, summary shape" \
+    "$(q ssm list-associations | json 'sorted((a.get("AssociationName", "-"), a["Name"], a["AssociationVersion"], a["Overview"]["Status"], sorted(a)) for a in d["Associations"])')" \
+    "$(printf '%s' '[["-", "AWS-UpdateSSMAgent", "1", "Pending", ["AssociationId", "AssociationVersion", "DocumentVersion", "Name", "Overview", "ScheduleExpression", "Targets"]], ["hello-web", "lab-hello", "1", "Pending", ["AssociationId", "AssociationName", "AssociationVersion", "DocumentVersion", "Name", "Overview", "ScheduleExpression", "Targets"]], ["patch-nightly", "AWS-RunPatchBaseline", "1", "Pending", ["AssociationId", "AssociationName", "AssociationVersion", "DocumentVersion", "Name", "Overview", "ScheduleExpression", "Targets"]]]')"
+is  "list-associations filtered by AssociationName" \
+    "$(q ssm list-associations --association-filter-list key=AssociationName,value=hello-web --query 'Associations[].AssociationId' --output text)" "$HELLO"
+is  "list-associations filtered by Name (document)" \
+    "$(q ssm list-associations --association-filter-list key=Name,value=AWS-RunPatchBaseline --query 'Associations[].AssociationName' --output text)" "patch-nightly"
+is  "list-associations filtered by Name and AssociationName (both must match)" \
+    "$(q ssm list-associations --association-filter-list key=Name,value=lab-hello key=AssociationName,value=patch-nightly --query 'length(Associations)' --output text)" "0"
+is  "list-associations --max-results 2: two and a NextToken" \
+    "$(q ssm list-associations --max-results 2 --no-paginate | json '[len(d["Associations"]), bool(d.get("NextToken"))]')" '[2, true]'
+TOKEN=$(q ssm list-associations --max-results 2 --no-paginate --query NextToken --output text)
+is  "list-associations --next-token: the third" \
+    "$(q ssm list-associations --max-results 2 --next-token "$TOKEN" --no-paginate | json '[len(d["Associations"]), d.get("NextToken")]')" '[1, null]'
+is  "list-associations, CLI paginating by 1: all three" \
+    "$(q ssm list-associations --page-size 1 | json 'len(d["Associations"])')" "3"
+err "list-associations with a bad NextToken" InvalidNextToken ssm list-associations --next-token nope --no-paginate
+err "list-associations with an unknown filter key" ValidationException \
+    ssm list-associations --association-filter-list key=Colour,value=red
+err "list-associations --max-results 51" ValidationException ssm list-associations --max-results 51 --no-paginate
+ok  "update-association (schedule, name kept, version \$LATEST)" ssm update-association --association-id "$ASSOC" \
+    --association-version '$LATEST' --association-name patch-nightly --schedule-expression "cron(0 3 ? * SAT *)" \
+    --parameters Operation=Scan --compliance-severity CRITICAL
+is  "  AssociationVersion 2, new schedule and severity" \
+    "$(json '[d["AssociationDescription"][k] for k in ("AssociationVersion","ScheduleExpression","ComplianceSeverity","Name")]' <<<"$OUT")" \
+    '["2", "cron(0 3 ? * SAT *)", "CRITICAL", "AWS-RunPatchBaseline"]'
+is  "  optional members left out are cleared, as the API reference says" \
+    "$(json '[k in d["AssociationDescription"] for k in ("MaxErrors","OutputLocation","SyncCompliance")]' <<<"$OUT")" '[false, false, false]'
+is  "  Targets kept" "$(json 'd["AssociationDescription"]["Targets"]' <<<"$OUT")" '[{"Key": "tag:Patch", "Values": ["yes"]}]'
+is  "describe-association: latest version" \
+    "$(q ssm describe-association --association-id "$ASSOC" --query 'AssociationDescription.[AssociationVersion,Parameters.Operation[0]]' --output text)" "2	Scan"
+is  "describe-association --association-version 1: the original" \
+    "$(q ssm describe-association --association-id "$ASSOC" --association-version 1 --query 'AssociationDescription.[AssociationVersion,ScheduleExpression,ComplianceSeverity]' --output text)" \
+    "1	cron(0 2 ? * SUN *)	HIGH"
+is  "list-associations shows the latest version" \
+    "$(q ssm list-associations --association-filter-list key=AssociationId,value="$ASSOC" --query 'Associations[0].[AssociationVersion,ScheduleExpression]' --output text)" "2	cron(0 3 ? * SAT *)"
+err "describe-association --association-version 9" InvalidAssociationVersion \
+    ssm describe-association --association-id "$ASSOC" --association-version 9
+err "update-association with a stale AssociationVersion" InvalidAssociationVersion \
+    ssm update-association --association-id "$ASSOC" --association-version 1
+err "update-association to another association's name" AssociationAlreadyExists \
+    ssm update-association --association-id "$HELLO" --association-name patch-nightly
+err "update-association of an unknown id" AssociationDoesNotExist \
+    ssm update-association --association-id 11111111-2222-3333-4444-555555555555 --schedule-expression "rate(1 day)"
+err "create-association with an AssociationName that exists" AssociationAlreadyExists \
+    ssm create-association --name AWS-RunShellScript --association-name patch-nightly --targets Key=InstanceIds,Values=i-0123456789abcdef0
+err "create-association with a document that does not exist" InvalidDocument \
+    ssm create-association --name no-such-doc --targets Key=InstanceIds,Values=i-0123456789abcdef0
+err "create-association with a document version that does not exist" InvalidDocumentVersion \
+    ssm create-association --name lab-hello --document-version 7 --targets Key=InstanceIds,Values=i-0123456789abcdef0
+err "create-association: a Command document needs targets" InvalidTarget ssm create-association --name lab-hello
+err "create-association: InstanceId with a schema 2.2 document" InvalidDocument \
+    ssm create-association --name lab-hello --instance-id i-0123456789abcdef0
+err "create-association with rate(10 minutes) (State Manager's minimum is 30)" InvalidSchedule \
+    ssm create-association --name AWS-RunShellScript --targets Key=InstanceIds,Values=i-0123456789abcdef0 --schedule-expression "rate(10 minutes)"
+err "create-association with a schedule that is neither cron nor rate" InvalidSchedule \
+    ssm create-association --name AWS-RunShellScript --targets Key=InstanceIds,Values=i-0123456789abcdef0 --schedule-expression "daily"
+err "create-association with AssociationName 'a b' and ComplianceSeverity URGENT" ValidationException \
+    ssm create-association --name AWS-RunShellScript --association-name 'a b' --compliance-severity URGENT --targets Key=InstanceIds,Values=i-0123456789abcdef0
+is  "  both violations reported in one message" "$(grep -o '2 validation errors detected' <<<"$ERR")" "2 validation errors detected"
+err "create-association with six targets" ValidationException ssm create-association --name AWS-RunShellScript \
+    --targets Key=tag:a,Values=1 Key=tag:b,Values=1 Key=tag:c,Values=1 Key=tag:d,Values=1 Key=tag:e,Values=1 Key=tag:f,Values=1
+err "describe-association of an unknown id" AssociationDoesNotExist \
+    ssm describe-association --association-id 11111111-2222-3333-4444-555555555555
+err "describe-association with a malformed id" ValidationException ssm describe-association --association-id not-a-uuid
+err "delete-document while an association uses it" InvalidDocumentOperation ssm delete-document --name lab-hello
+ok  "delete-association" ssm delete-association --association-id "$HELLO"
+err "delete-association again" AssociationDoesNotExist ssm delete-association --association-id "$HELLO"
+err "describe-association after delete" AssociationDoesNotExist ssm describe-association --association-id "$HELLO"
+ok  "delete-document once no association uses it" ssm delete-document --name lab-hello
+is  "list-associations: two left" "$(q ssm list-associations --query 'length(Associations)' --output text)" "2"
+
+section "SSM GetPatchBaseline"
+ok  "create-patch-baseline (AMAZON_LINUX_2, approval rule, approved and rejected patches)" ssm create-patch-baseline \
+    --name lab-al2 --operating-system AMAZON_LINUX_2 --description "lab baseline" \
+    --approval-rules "$PATCH_RULES" --global-filters 'PatchFilters=[{Key=PRODUCT,Values=[AmazonLinux2]}]' \
+    --approved-patches kernel-5.10 --approved-patches-compliance-level HIGH \
+    --rejected-patches telnet --rejected-patches-action BLOCK --tags Key=env,Value=lab
+BASELINE=$(json 'd["BaselineId"]' <<<"$OUT" | tr -d '"')
+ok  "register-patch-baseline-for-patch-group web" ssm register-patch-baseline-for-patch-group --baseline-id "$BASELINE" --patch-group web
+ok  "register-patch-baseline-for-patch-group db" ssm register-patch-baseline-for-patch-group --baseline-id "$BASELINE" --patch-group db
+ok  "get-patch-baseline" ssm get-patch-baseline --baseline-id "$BASELINE"
+is  "  id, name, OS, description" \
+    "$(json '[d[k] for k in ("BaselineId","Name","OperatingSystem","Description")]' <<<"$OUT")" "[\"$BASELINE\", \"lab-al2\", \"AMAZON_LINUX_2\", \"lab baseline\"]"
+is  "  ApprovalRules as given" \
+    "$(json '[(r["ApproveAfterDays"], r["ComplianceLevel"], r["EnableNonSecurity"], [(f["Key"], f["Values"]) for f in r["PatchFilterGroup"]["PatchFilters"]]) for r in d["ApprovalRules"]["PatchRules"]]' <<<"$OUT")" \
+    '[[7, "CRITICAL", false, [["CLASSIFICATION", ["Security"]], ["SEVERITY", ["Critical", "Important"]]]]]'
+is  "  GlobalFilters" "$(json 'd["GlobalFilters"]' <<<"$OUT")" '{"PatchFilters": [{"Key": "PRODUCT", "Values": ["AmazonLinux2"]}]}'
+is  "  approved and rejected patches" \
+    "$(json '[d[k] for k in ("ApprovedPatches","ApprovedPatchesComplianceLevel","ApprovedPatchesEnableNonSecurity","RejectedPatches","RejectedPatchesAction","Sources")]' <<<"$OUT")" \
+    '[["kernel-5.10"], "HIGH", false, ["telnet"], "BLOCK", []]'
+is  "  PatchGroups from register-patch-baseline-for-patch-group" "$(json 'd["PatchGroups"]' <<<"$OUT")" '["web", "db"]'
+is  "  CreatedDate and ModifiedDate are epoch seconds" \
+    "$(json '[type(d[k]).__name__ for k in ("CreatedDate","ModifiedDate")]' <<<"$OUT")" '["float", "float"]'
+ok  "create-patch-baseline with only a name and OS" ssm create-patch-baseline --name lab-min --operating-system WINDOWS
+MINIMAL=$(json 'd["BaselineId"]' <<<"$OUT" | tr -d '"')
+is  "  get-patch-baseline fills AWS's defaults" \
+    "$(q ssm get-patch-baseline --baseline-id "$MINIMAL" | json '[d[k] for k in ("GlobalFilters","ApprovalRules","ApprovedPatches","ApprovedPatchesComplianceLevel","RejectedPatchesAction","PatchGroups")]')" \
+    '[{"PatchFilters": []}, {"PatchRules": []}, [], "UNSPECIFIED", "ALLOW_AS_DEPENDENCY", []]'
+is  "get-patch-baseline by the baseline's ARN" \
+    "$(q ssm get-patch-baseline --baseline-id "arn:aws:ssm:us-east-1:123456789012:patchbaseline/$BASELINE" --query Name --output text)" "lab-al2"
+is  "list-tags-for-resource --resource-type PatchBaseline (moto alone rejects it)" \
+    "$(q ssm list-tags-for-resource --resource-type PatchBaseline --resource-id "$BASELINE" --query 'TagList[].[Key,Value]' --output text)" "env	lab"
+err "get-patch-baseline of an unknown id" DoesNotExistException ssm get-patch-baseline --baseline-id pb-0123456789abcdef0
+err "get-patch-baseline with an id shorter than 20" ValidationException ssm get-patch-baseline --baseline-id pb-123
+err "get-patch-baseline with a malformed id" InvalidResourceId ssm get-patch-baseline --baseline-id not-a-patch-baseline-id
+ok  "delete-patch-baseline" ssm delete-patch-baseline --baseline-id "$MINIMAL"
+err "get-patch-baseline after delete" DoesNotExistException ssm get-patch-baseline --baseline-id "$MINIMAL"
+
 section "STS assume-role into account 111111111111 (state per account)"
 read -r KEY SECRET TOKEN < <(q sts assume-role --role-arn arn:aws:iam::111111111111:role/x \
   --role-session-name selftest --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text; echo)
@@ -302,6 +445,14 @@ err "put-remediation-configurations: the rule does not exist in this account" No
     configservice put-remediation-configurations --remediation-configurations "$VALID"
 err "get-pipeline-state: the pipeline does not exist in this account" PipelineNotFoundException \
     codepipeline get-pipeline-state --name demo
+is  "associations of the default account are not visible" \
+    "$(q ssm list-associations --query 'length(Associations)' --output text)" "0"
+err "describe-association: the association does not exist in this account" AssociationDoesNotExist \
+    ssm describe-association --association-id "$ASSOC"
+err "get-patch-baseline: the baseline does not exist in this account" DoesNotExistException \
+    ssm get-patch-baseline --baseline-id "$BASELINE"
+ok  "create-association patch-nightly in 111111111111 (names are per account)" ssm create-association \
+    --name AWS-RunPatchBaseline --association-name patch-nightly --targets Key=tag:Patch,Values=yes
 ok  "put-config-rule in 111111111111" configservice put-config-rule --config-rule "$RULE"
 ok  "put-remediation-configurations in 111111111111" \
     configservice put-remediation-configurations --remediation-configurations "$VALID"
@@ -320,6 +471,10 @@ is  "the default account still sees its own executions" \
     "$(q codepipeline get-pipeline-state --name demo --query 'stageStates[0].latestExecution.pipelineExecutionId' --output text)" "$SECOND"
 is  "another Region of the default account is empty" \
     "$(q configservice describe-remediation-configurations --region eu-west-1 --config-rule-names s3-sse --query 'length(RemediationConfigurations)' --output text)" "0"
+is  "the default account still sees its own association, version 2" \
+    "$(q ssm describe-association --association-id "$ASSOC" --query 'AssociationDescription.AssociationVersion' --output text)" "2"
+is  "another Region of the default account has no associations" \
+    "$(q ssm list-associations --region eu-west-1 --query 'length(Associations)' --output text)" "0"
 
 section "reset"
 if MOTO_PORT=$PORT bash "$HERE/moto.sh" reset >/dev/null; then pass "moto.sh reset"; else fail "moto.sh reset" "failed"; fi
@@ -328,6 +483,8 @@ is  "remediation configurations are gone" \
 is  "config rules are gone" \
     "$(q configservice describe-config-rules --query 'length(ConfigRules)' --output text)" "0"
 err "pipelines are gone" PipelineNotFoundException codepipeline get-pipeline-state --name demo
+is  "associations are gone" "$(q ssm list-associations --query 'length(Associations)' --output text)" "0"
+err "patch baselines are gone" DoesNotExistException ssm get-patch-baseline --baseline-id "$BASELINE"
 
 printf '\nselftest_ext: %d passed, %d failed\n' "$PASSED" "$FAILED"
 (( FAILED == 0 ))

@@ -12,6 +12,8 @@ server starts it installs, one module per service beside this file:
   ListPipelineExecutions;
 * ``cloudwatch_cbor``: CloudWatch over Smithy RPC v2 CBOR, the protocol the AWS SDK
   for Rust uses for CloudWatch (moto only speaks its query and JSON protocols).
+* ``ssm_state_manager``: SSM State Manager associations (Create/Describe/List/
+  Update/DeleteAssociation) and GetPatchBaseline.
 
 All state lives in moto's per-account, per-Region backends: ``POST /moto-api/reset``
 clears it, and credentials from ``sts assume-role`` into another account see only
@@ -29,9 +31,14 @@ _PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _PARENT not in sys.path:
     sys.path.insert(0, _PARENT)
 
-from moto_ext import cloudwatch_cbor, codepipeline_state, config_remediation  # noqa: E402
+from moto_ext import (  # noqa: E402
+    cloudwatch_cbor,
+    codepipeline_state,
+    config_remediation,
+    ssm_state_manager,
+)
 
-EXTENSIONS = (config_remediation, codepipeline_state, cloudwatch_cbor)
+EXTENSIONS = (config_remediation, codepipeline_state, cloudwatch_cbor, ssm_state_manager)
 
 
 def install() -> list[str]:
