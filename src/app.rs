@@ -1,6 +1,6 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{Cli, Command, GradeArgs, PolicyFormat, RunArgs, SelftestArgs, SelftestFormat};
+use crate::cli::{Cli, Command, GradeArgs, KindsFormat, PolicyFormat, RunArgs, SelftestArgs, SelftestFormat};
 use crate::collect::{self, Clients, Ctx};
 use crate::grade::{GradeOptions, Progress, grade_lab};
 use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
@@ -17,7 +17,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::List => list(&load_labs(&cli.labs)),
         Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
         Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
-        Command::Kinds => kinds(),
+        Command::Kinds { format } => kinds(format),
         Command::Skills => skills(&load_labs(&cli.labs)),
         Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
         Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
@@ -164,7 +164,11 @@ fn skills(loaded: &LoadedLabs) -> i32 {
     if loaded.diagnostics.is_empty() { 0 } else { EXIT_BAD_INPUT }
 }
 
-fn kinds() -> i32 {
+fn kinds(format: KindsFormat) -> i32 {
+    if format == KindsFormat::Markdown {
+        print!("{}", collect::kinds_markdown());
+        return 0;
+    }
     for kind in collect::KINDS.iter() {
         println!("{}\n  {}", kind.name, kind.description);
         for s in kind.selector {

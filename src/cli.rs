@@ -39,7 +39,11 @@ pub enum Command {
         path: Option<PathBuf>,
     },
     /// List the resource kinds checks can read: selectors, API calls, facts.
-    Kinds,
+    Kinds {
+        /// `text` for reading, `markdown` for the README's table.
+        #[arg(long, value_enum, default_value_t = KindsFormat::Text)]
+        format: KindsFormat,
+    },
     /// The DOP-C02 outline as a coverage matrix: which labs and checks exercise each task
     /// statement and skill.
     Skills,
@@ -75,6 +79,14 @@ pub struct SelftestArgs {
     pub max_wait: u64,
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum KindsFormat {
+    /// Each kind with its selectors, calls and fact.
+    Text,
+    /// One table row per kind.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]

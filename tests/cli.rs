@@ -96,6 +96,17 @@ fn skills_shows_the_coverage_matrix() {
     assert_snapshot!(text);
 }
 
+/// The README's kinds table is `labcheck kinds --format markdown`, between its markers.
+#[test]
+fn readme_lists_every_kind() {
+    let out = labcheck().args(["kinds", "--format", "markdown"]).assert().success().get_output().clone();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let start = readme.find("<!-- kinds:begin -->\n").expect("README has the kinds:begin marker") + 21;
+    let end = readme.find("<!-- kinds:end -->").expect("README has the kinds:end marker");
+    assert_eq!(&readme[start..end], table, "README.md's kinds table differs from `labcheck kinds --format markdown`");
+}
+
 #[test]
 fn kinds_lists_selectors_and_calls() {
     let out = labcheck().arg("kinds").assert().success().get_output().clone();

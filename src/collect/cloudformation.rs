@@ -3,7 +3,7 @@
 use super::fact::ToFact;
 use super::{
     Ctx, Kind, LATEST, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, keep_latest,
-    resources_from,
+    keep_named, resources_from,
 };
 use crate::collect::error::CollectError;
 use crate::{enum_facts, fact};
@@ -13,11 +13,13 @@ use aws_sdk_cloudformation::types::{
     StackSetOperationAction, StackSetOperationStatus, StackSetOperationStatusDetails, StackSetOperationSummary,
     StackSetStatus, StackStatus, Tag,
 };
-use aws_sdk_cloudformation::types::{Stack, StackInstanceSummary, StackSet};
+use aws_sdk_cloudformation::types::{
+    ChangeSetStatus, ChangeSetSummary, ExecutionStatus, Stack, StackInstanceSummary, StackSet,
+};
 use futures::FutureExt;
 use serde_json::Value;
 
-pub static KINDS: &[&Kind] = &[&STACK, &STACK_SET, &STACK_INSTANCE, &STACK_SET_OPERATION];
+pub static KINDS: &[&Kind] = &[&STACK, &STACK_SET, &STACK_INSTANCE, &STACK_SET_OPERATION, &STACK_POLICY, &CHANGE_SET];
 
 const STACK_SET_NOT_FOUND: &[&str] = &["StackSetNotFoundException"];
 
@@ -67,6 +69,58 @@ pub static STACK_SET_OPERATION: Kind = Kind {
     cli: "aws cloudformation list-stack-set-operations --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_operations(ctx, sel).boxed(),
 };
+
+pub static STACK_POLICY: Kind = Kind {
+    name: "cloudformation.stack_policy",
+    description: "A stack's stack policy (which resources updates may replace or delete), decoded (StackPolicyBody).",
+    selector: &[SelectorKey::required("stack", "stack name")],
+    one_of: &[],
+    operations: &["cloudformation:GetStackPolicy"],
+    unnamed_only: &[],
+    cli: "aws cloudformation get-stack-policy --stack-name S",
+    collect: |ctx, sel| collect_stack_policy(ctx, sel).boxed(),
+};
+
+pub static CHANGE_SET: Kind = Kind {
+    name: "cloudformation.change_set",
+    description: "The change sets of a stack: status and execution status (a change set waiting for review is AVAILABLE).",
+    selector: &[SelectorKey::required("stack", "stack name"), SelectorKey::optional("name", "change set name")],
+    one_of: &[],
+    operations: &["cloudformation:ListChangeSets"],
+    unnamed_only: &[],
+    cli: "aws cloudformation list-change-sets --stack-name S --query 'Summaries[]'",
+    collect: |ctx, sel| collect_change_sets(ctx, sel).boxed(),
+};
+
+async fn collect_stack_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let stack = sel.str("stack").unwrap_or_default();
+    let op = "cloudformation:GetStackPolicy";
+    let fact = ctx
+        .call(op, stack, || async {
+            match ctx.clients.cloudformation.get_stack_policy().stack_name(stack).send().await {
+                // A stack without a policy answers with no body: that is no policy, not a stack.
+                Ok(out) => Ok(match out.stack_policy_body() {
+                    Some(body) => fact! { "StackPolicyBody" => super::fact::json_document(body) },
+                    None => Value::Null,
+                }),
+                Err(err) => CollectError::classify(op, err, &["ValidationError"]).map(|()| Value::Null),
+            }
+        })
+        .await?;
+    Ok(super::found(stack, fact))
+}
+
+async fn collect_change_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let stack = sel.str("stack").unwrap_or_default();
+    let op = "cloudformation:ListChangeSets";
+    let list = ctx
+        .call(op, stack, || async {
+            let pages = ctx.clients.cloudformation.list_change_sets().stack_name(stack).into_paginator().send();
+            all_pages(op, pages, &["ValidationError"], |page| facts(page.summaries())).await
+        })
+        .await?;
+    Ok(keep_named(resources_from(list, "ChangeSetName"), sel, "name", "ChangeSetName"))
+}
 
 async fn collect_stacks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudformation:DescribeStacks";
@@ -151,6 +205,8 @@ async fn collect_operations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
 }
 
 enum_facts!(
+    ChangeSetStatus,
+    ExecutionStatus,
     Capability,
     PermissionModels,
     StackDriftStatus,
@@ -298,5 +354,25 @@ impl ToFact for StackSetOperationSummary {
 impl ToFact for StackSetOperationStatusDetails {
     fn to_fact(&self) -> Value {
         fact! { "FailedStackInstancesCount" => self.failed_stack_instances_count() }
+    }
+}
+
+impl ToFact for ChangeSetSummary {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "StackId" => self.stack_id(),
+            "StackName" => self.stack_name(),
+            "ChangeSetId" => self.change_set_id(),
+            "ChangeSetName" => self.change_set_name(),
+            "ExecutionStatus" => self.execution_status(),
+            "Status" => self.status(),
+            "StatusReason" => self.status_reason(),
+            "CreationTime" => self.creation_time(),
+            "Description" => self.description(),
+            "IncludeNestedStacks" => self.include_nested_stacks(),
+            "ParentChangeSetId" => self.parent_change_set_id(),
+            "RootChangeSetId" => self.root_change_set_id(),
+            "ImportExistingResources" => self.import_existing_resources(),
+        }
     }
 }

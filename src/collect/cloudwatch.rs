@@ -1,8 +1,9 @@
-//! CloudWatch: metric alarms.
+//! CloudWatch: metric alarms and dashboards.
 
-use super::fact::ToFact;
+use super::fact::{ToFact, json_document};
 use super::{
-    Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, keep_named, resources_from,
+    Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, found, keep_named,
+    resources_from,
 };
 use crate::collect::error::CollectError;
 use crate::{enum_facts, fact};
@@ -13,7 +14,7 @@ use aws_sdk_cloudwatch::types::{
 use futures::FutureExt;
 use serde_json::Value;
 
-pub static KINDS: &[&Kind] = &[&ALARM];
+pub static KINDS: &[&Kind] = &[&ALARM, &DASHBOARD];
 
 pub static ALARM: Kind = Kind {
     name: "cloudwatch.alarm",
@@ -28,6 +29,36 @@ pub static ALARM: Kind = Kind {
     cli: "aws cloudwatch describe-alarms --query 'MetricAlarms[]'",
     collect: |ctx, sel| collect_alarms(ctx, sel).boxed(),
 };
+
+pub static DASHBOARD: Kind = Kind {
+    name: "cloudwatch.dashboard",
+    description: "A dashboard, its body decoded (DashboardBody: widgets and the metrics they show).",
+    selector: &[SelectorKey::required("name", "dashboard name")],
+    one_of: &[],
+    operations: &["cloudwatch:GetDashboard"],
+    unnamed_only: &[],
+    cli: "aws cloudwatch get-dashboard --dashboard-name N",
+    collect: |ctx, sel| collect_dashboard(ctx, sel).boxed(),
+};
+
+async fn collect_dashboard(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let name = sel.str("name").unwrap_or_default();
+    let op = "cloudwatch:GetDashboard";
+    let fact = ctx
+        .call(op, name, || async {
+            match ctx.clients.cloudwatch.get_dashboard().dashboard_name(name).send().await {
+                Ok(out) => Ok(fact! {
+                    "DashboardArn" => out.dashboard_arn(),
+                    "DashboardBody" => out.dashboard_body().map(json_document),
+                    "DashboardName" => out.dashboard_name(),
+                }),
+                Err(err) => CollectError::classify(op, err, &["ResourceNotFound", "ResourceNotFoundException"])
+                    .map(|()| Value::Null),
+            }
+        })
+        .await?;
+    Ok(found(name, fact))
+}
 
 async fn collect_alarms(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudwatch:DescribeAlarms";

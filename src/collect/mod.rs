@@ -5,16 +5,42 @@
 //! the function that collects. One file per AWS service declares its kinds; [`KINDS`]
 //! lists them all. Adding a kind touches only its service's file.
 
+pub mod appautoscaling;
+pub mod autoscaling;
+pub mod backup;
 pub mod cloudformation;
+pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod codebuild;
+pub mod codedeploy;
 pub mod codepipeline;
 pub mod config;
+pub mod dynamodb;
+pub mod ecr;
+pub mod ecs;
+pub mod elbv2;
 pub mod error;
+pub mod eventbridge;
 pub mod fact;
+pub mod guardduty;
 pub mod iam;
+pub mod kinesis;
+pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod memo;
+pub mod organizations;
+pub mod raw;
+pub mod rds;
 pub mod record;
+pub mod route53;
+pub mod s3;
+pub mod secretsmanager;
+pub mod securityhub;
+pub mod sns;
+pub mod sqs;
+pub mod ssm;
+pub mod stepfunctions;
 
 pub use error::{Cause, CollectError};
 
@@ -50,6 +76,18 @@ pub struct SelectorKey {
     pub doc: &'static str,
 }
 
+impl SelectorKey {
+    /// An optional string key.
+    pub const fn optional(name: &'static str, doc: &'static str) -> Self {
+        SelectorKey { name, ty: SelectorType::String, required: false, doc }
+    }
+
+    /// A string key every check of the kind must give.
+    pub const fn required(name: &'static str, doc: &'static str) -> Self {
+        SelectorKey { name, ty: SelectorType::String, required: true, doc }
+    }
+}
+
 pub type CollectFn = for<'a> fn(&'a Ctx, &'a Selector) -> BoxFuture<'a, Result<Vec<Resource>, CollectError>>;
 
 /// A resource kind a check can read.
@@ -78,11 +116,43 @@ impl std::fmt::Debug for Kind {
 
 /// Every kind, from every service module.
 pub static KINDS: LazyLock<Vec<&'static Kind>> = LazyLock::new(|| {
-    [codepipeline::KINDS, cloudwatch::KINDS, logs::KINDS, config::KINDS, cloudformation::KINDS, iam::KINDS]
-        .into_iter()
-        .flatten()
-        .copied()
-        .collect()
+    [
+        codepipeline::KINDS,
+        codebuild::KINDS,
+        codedeploy::KINDS,
+        ecr::KINDS,
+        cloudwatch::KINDS,
+        logs::KINDS,
+        kinesis::KINDS,
+        config::KINDS,
+        cloudformation::KINDS,
+        ssm::KINDS,
+        organizations::KINDS,
+        iam::KINDS,
+        secretsmanager::KINDS,
+        kms::KINDS,
+        cloudtrail::KINDS,
+        guardduty::KINDS,
+        securityhub::KINDS,
+        s3::KINDS,
+        lambda::KINDS,
+        stepfunctions::KINDS,
+        eventbridge::KINDS,
+        sns::KINDS,
+        sqs::KINDS,
+        autoscaling::KINDS,
+        elbv2::KINDS,
+        appautoscaling::KINDS,
+        route53::KINDS,
+        dynamodb::KINDS,
+        rds::KINDS,
+        backup::KINDS,
+        ecs::KINDS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .collect()
 });
 
 pub fn kind(name: &str) -> Option<&'static Kind> {
@@ -98,6 +168,31 @@ pub struct Clients {
     pub config: aws_sdk_config::Client,
     pub cloudformation: aws_sdk_cloudformation::Client,
     pub iam: aws_sdk_iam::Client,
+    pub codebuild: aws_sdk_codebuild::Client,
+    pub codedeploy: aws_sdk_codedeploy::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub eventbridge: aws_sdk_eventbridge::Client,
+    pub sfn: aws_sdk_sfn::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub kinesis: aws_sdk_kinesis::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub guardduty: aws_sdk_guardduty::Client,
+    pub securityhub: aws_sdk_securityhub::Client,
+    pub organizations: aws_sdk_organizations::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub route53: aws_sdk_route53::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub appautoscaling: aws_sdk_applicationautoscaling::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub backup: aws_sdk_backup::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub s3: aws_sdk_s3::Client,
     /// What these clients sent.
     pub log: record::CallLog,
 }
@@ -127,6 +222,37 @@ impl Clients {
             config: recorded_client!(aws_sdk_config, "config", conf, log),
             cloudformation: recorded_client!(aws_sdk_cloudformation, "cloudformation", conf, log),
             iam: recorded_client!(aws_sdk_iam, "iam", conf, log),
+            codebuild: recorded_client!(aws_sdk_codebuild, "codebuild", conf, log),
+            codedeploy: recorded_client!(aws_sdk_codedeploy, "codedeploy", conf, log),
+            ecr: recorded_client!(aws_sdk_ecr, "ecr", conf, log),
+            secretsmanager: recorded_client!(aws_sdk_secretsmanager, "secretsmanager", conf, log),
+            ssm: recorded_client!(aws_sdk_ssm, "ssm", conf, log),
+            lambda: recorded_client!(aws_sdk_lambda, "lambda", conf, log),
+            eventbridge: recorded_client!(aws_sdk_eventbridge, "events", conf, log),
+            sfn: recorded_client!(aws_sdk_sfn, "states", conf, log),
+            sns: recorded_client!(aws_sdk_sns, "sns", conf, log),
+            sqs: recorded_client!(aws_sdk_sqs, "sqs", conf, log),
+            kinesis: recorded_client!(aws_sdk_kinesis, "kinesis", conf, log),
+            kms: recorded_client!(aws_sdk_kms, "kms", conf, log),
+            cloudtrail: recorded_client!(aws_sdk_cloudtrail, "cloudtrail", conf, log),
+            guardduty: recorded_client!(aws_sdk_guardduty, "guardduty", conf, log),
+            securityhub: recorded_client!(aws_sdk_securityhub, "securityhub", conf, log),
+            organizations: recorded_client!(aws_sdk_organizations, "organizations", conf, log),
+            autoscaling: recorded_client!(aws_sdk_autoscaling, "autoscaling", conf, log),
+            elbv2: recorded_client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing", conf, log),
+            route53: recorded_client!(aws_sdk_route53, "route53", conf, log),
+            dynamodb: recorded_client!(aws_sdk_dynamodb, "dynamodb", conf, log),
+            appautoscaling: recorded_client!(aws_sdk_applicationautoscaling, "application-autoscaling", conf, log),
+            rds: recorded_client!(aws_sdk_rds, "rds", conf, log),
+            backup: recorded_client!(aws_sdk_backup, "backup", conf, log),
+            ecs: recorded_client!(aws_sdk_ecs, "ecs", conf, log),
+            // Path-style addressing: an emulator on 127.0.0.1 has no bucket subdomains.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(conf)
+                    .force_path_style(conf.endpoint_url().is_some())
+                    .interceptor(record::RecordCalls { prefix: "s3", log: log.clone() })
+                    .build(),
+            ),
             log,
         }
     }
@@ -217,6 +343,11 @@ pub fn resources_from(list: Value, id_field: &str) -> Vec<Resource> {
     }
 }
 
+/// The one resource `id` when `fact` was found (`null` means it was not).
+pub fn found(id: impl Into<String>, fact: Value) -> Vec<Resource> {
+    if fact.is_null() { Vec::new() } else { vec![Resource { id: id.into(), fact }] }
+}
+
 /// Keep the resources whose `field` equals the selector's `key`, when the key is given.
 pub fn keep_named(resources: Vec<Resource>, selector: &Selector, key: &str, field: &str) -> Vec<Resource> {
     match selector.str(key) {
@@ -257,6 +388,30 @@ impl Kind {
         let named = selector.contains_key("name");
         self.operations.iter().copied().filter(move |op| !(named && self.unnamed_only.contains(op)))
     }
+}
+
+/// The kinds as a Markdown table (the README's): name, selectors, the CLI command whose
+/// output equals the fact.
+pub fn kinds_markdown() -> String {
+    let code = |text: &str| if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") };
+    let mut out = String::from("| kind | selectors | fact as printed by |\n| --- | --- | --- |\n");
+    for kind in KINDS.iter() {
+        let mut selectors: Vec<String> = Vec::new();
+        if !kind.one_of.is_empty() {
+            selectors.push(kind.one_of.iter().map(|k| code(k)).collect::<Vec<_>>().join(" or "));
+        }
+        for key in kind.selector.iter().filter(|k| !kind.one_of.contains(&k.name)) {
+            selectors.push(format!("{}{}", code(key.name), if key.required { " (required)" } else { "" }));
+        }
+        let selectors = if selectors.is_empty() { "none".to_string() } else { selectors.join(", ") };
+        // "command (note)": the note stays prose.
+        let (command, note) = match kind.cli.rfind(" (") {
+            Some(at) if kind.cli.ends_with(')') => (&kind.cli[..at], &kind.cli[at..]),
+            _ => (kind.cli, ""),
+        };
+        out.push_str(&format!("| {} | {selectors} | {}{note} |\n", code(kind.name), code(command)));
+    }
+    out
 }
 
 /// Every operation any kind may call.

@@ -52,7 +52,27 @@ impl Intercept for RecordCalls {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let name = cfg.load::<Metadata>().map(|m| m.name().to_string()).unwrap_or_else(|| "?".into());
-        self.log.record(format!("{}:{name}", self.prefix));
+        self.log.record(iam_action(self.prefix, &name));
         Ok(())
+    }
+}
+
+/// The IAM action of `operation` on the service with IAM prefix `prefix`: the operation's
+/// own name, except for the few S3 operations IAM names otherwise.
+pub fn iam_action(prefix: &str, operation: &str) -> String {
+    let renamed = match prefix {
+        "s3" => super::s3::IAM_ACTIONS.iter().find(|(op, _)| *op == operation).map(|(_, action)| *action),
+        _ => None,
+    };
+    format!("{prefix}:{}", renamed.unwrap_or(operation))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn s3_operations_are_recorded_as_their_iam_actions() {
+        assert_eq!(super::iam_action("s3", "GetBucketEncryption"), "s3:GetEncryptionConfiguration");
+        assert_eq!(super::iam_action("s3", "GetBucketPolicy"), "s3:GetBucketPolicy");
+        assert_eq!(super::iam_action("logs", "DescribeLogGroups"), "logs:DescribeLogGroups");
     }
 }

@@ -1,0 +1,60 @@
+//! AWS Backup: backup plans (rules, lifecycle, cross-Region copies) and vaults.
+
+use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, keep_named, resources_from};
+use crate::collect::error::CollectError;
+use crate::{raw_call, raw_pages};
+use futures::FutureExt;
+use serde_json::Value;
+
+pub static KINDS: &[&Kind] = &[&PLAN, &VAULT];
+
+const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+
+pub static PLAN: Kind = Kind {
+    name: "backup.plan",
+    description: "A backup plan: its rules (schedule, target vault, lifecycle, copy actions to other vaults).",
+    selector: &[SelectorKey::optional("name", "backup plan name")],
+    one_of: &[],
+    // Plans are found by name through the listing: GetBackupPlan takes an id.
+    operations: &["backup:ListBackupPlans", "backup:GetBackupPlan"],
+    unnamed_only: &[],
+    cli: "aws backup get-backup-plan --backup-plan-id ID",
+    collect: |ctx, sel| collect_plans(ctx, sel).boxed(),
+};
+
+pub static VAULT: Kind = Kind {
+    name: "backup.vault",
+    description: "A backup vault: encryption key, recovery points, vault lock.",
+    selector: &[SelectorKey::required("name", "backup vault name")],
+    one_of: &[],
+    operations: &["backup:DescribeBackupVault"],
+    unnamed_only: &[],
+    cli: "aws backup describe-backup-vault --backup-vault-name N",
+    collect: |ctx, sel| collect_vault(ctx, sel).boxed(),
+};
+
+async fn collect_plans(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let op = "backup:ListBackupPlans";
+    let list = raw_pages!(ctx, op, "", NOT_FOUND, "BackupPlansList", "NextToken", |token| ctx
+        .clients
+        .backup
+        .list_backup_plans()
+        .set_next_token(token.clone()))
+    .await?;
+    let mut out = Vec::new();
+    for item in keep_named(resources_from(list, "BackupPlanName"), sel, "name", "BackupPlanName") {
+        let Some(id) = item.fact.get("BackupPlanId").and_then(Value::as_str) else { continue };
+        let op = "backup:GetBackupPlan";
+        let body = raw_call!(ctx, op, id, NOT_FOUND, ctx.clients.backup.get_backup_plan().backup_plan_id(id)).await?;
+        out.extend(found(item.id, body));
+    }
+    Ok(out)
+}
+
+async fn collect_vault(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let name = sel.str("name").unwrap_or_default();
+    let op = "backup:DescribeBackupVault";
+    let body =
+        raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.backup.describe_backup_vault().backup_vault_name(name)).await?;
+    Ok(found(name, body))
+}
