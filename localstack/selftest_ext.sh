@@ -17,8 +17,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PORT="${SELFTEST_PORT:-5099}"
 TIMED_PORT=$(( PORT - 1 ))
 # Run time of an execution on the timed server: a third of it per stage, long enough
-# for a CLI call (~0.7 s each) to see the first stage still running.
-RUN_SECONDS=6
+# for two CLI calls (~0.7 s each, over 2 s on a loaded 2-core machine) to see the
+# first stage still running.
+RUN_SECONDS=15
 AWS="$HERE/.venv-moto/bin/aws"
 WORK=$(mktemp -d)
 PASSED=0
