@@ -220,6 +220,7 @@ impl ToFact for TrafficSourceIdentifier {
     fn to_fact(&self) -> Value {
         fact! {
             "Identifier" => self.identifier(),
+            "Type" => self.r#type(),
         }
     }
 }

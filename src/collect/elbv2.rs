@@ -126,6 +126,7 @@ async fn collect_listeners(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
 }
 
 enum_facts!(
+    ActionTypeEnum,
     AdvertiseTrustStoreCaNamesEnum,
     AuthenticateCognitoActionConditionalBehaviorEnum,
     AuthenticateOidcActionConditionalBehaviorEnum,
@@ -134,6 +135,7 @@ enum_facts!(
     JwtValidationActionAdditionalClaimFormatEnum,
     LoadBalancerSchemeEnum,
     LoadBalancerStateEnum,
+    LoadBalancerTypeEnum,
     ProtocolEnum,
     RedirectActionStatusCodeEnum,
     TargetGroupIpAddressTypeEnum,
@@ -152,6 +154,7 @@ impl ToFact for LoadBalancer {
             "Scheme" => self.scheme(),
             "VpcId" => self.vpc_id(),
             "State" => self.state(),
+            "Type" => self.r#type(),
             "AvailabilityZones" => self.availability_zones(),
             "SecurityGroups" => self.security_groups(),
             "IpAddressType" => self.ip_address_type(),
@@ -273,6 +276,7 @@ impl ToFact for Certificate {
 impl ToFact for Action {
     fn to_fact(&self) -> Value {
         fact! {
+            "Type" => self.r#type(),
             "TargetGroupArn" => self.target_group_arn(),
             "AuthenticateOidcConfig" => self.authenticate_oidc_config(),
             "AuthenticateCognitoConfig" => self.authenticate_cognito_config(),

@@ -7,7 +7,7 @@ use crate::collect::error::CollectError;
 use crate::{raw_call, raw_pages};
 use futures::FutureExt;
 
-pub static KINDS: &[&Kind] = &[&FUNCTION, &POLICY, &ALIAS, &EVENT_INVOKE_CONFIG];
+pub static KINDS: &[&Kind] = &[&FUNCTION, &CONCURRENCY, &POLICY, &ALIAS, &EVENT_INVOKE_CONFIG];
 
 const FUNCTION_KEY: SelectorKey = SelectorKey::required("function", "function name or ARN");
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
@@ -21,6 +21,17 @@ pub static FUNCTION: Kind = Kind {
     unnamed_only: &["lambda:ListFunctions"],
     cli: "aws lambda get-function-configuration --function-name N",
     collect: |ctx, sel| collect_functions(ctx, sel).boxed(),
+};
+
+pub static CONCURRENCY: Kind = Kind {
+    name: "lambda.function_concurrency",
+    description: "A function's reserved concurrency (ReservedConcurrentExecutions; absent when none is reserved).",
+    selector: &[FUNCTION_KEY],
+    one_of: &[],
+    operations: &["lambda:GetFunctionConcurrency"],
+    unnamed_only: &[],
+    cli: "aws lambda get-function-concurrency --function-name F",
+    collect: |ctx, sel| collect_concurrency(ctx, sel).boxed(),
 };
 
 pub static POLICY: Kind = Kind {
@@ -81,6 +92,15 @@ async fn collect_functions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
             Ok(resources_from(list, "FunctionName"))
         }
     }
+}
+
+async fn collect_concurrency(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let function = sel.str("function").unwrap_or_default();
+    let op = "lambda:GetFunctionConcurrency";
+    let body =
+        raw_call!(ctx, op, function, NOT_FOUND, ctx.clients.lambda.get_function_concurrency().function_name(function))
+            .await?;
+    Ok(found(function, body))
 }
 
 async fn collect_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {

@@ -145,9 +145,11 @@ enum_facts!(
     CloudWatchRegion,
     ComparisonOperator,
     HealthCheckRegion,
+    HealthCheckType,
     InsufficientDataHealthStatus,
     ResourceRecordSetFailover,
     ResourceRecordSetRegion,
+    RrType,
     Statistic
 );
 
@@ -168,6 +170,7 @@ impl ToFact for ResourceRecordSet {
     fn to_fact(&self) -> Value {
         fact! {
             "Name" => self.name(),
+            "Type" => self.r#type(),
             "SetIdentifier" => self.set_identifier(),
             "Weight" => self.weight(),
             "Region" => self.region(),
@@ -199,6 +202,7 @@ impl ToFact for HealthCheckConfig {
         fact! {
             "IPAddress" => self.ip_address(),
             "Port" => self.port(),
+            "Type" => self.r#type(),
             "ResourcePath" => self.resource_path(),
             "FullyQualifiedDomainName" => self.fully_qualified_domain_name(),
             "SearchString" => self.search_string(),
@@ -305,5 +309,37 @@ impl ToFact for Coordinates {
             "Latitude" => self.latitude(),
             "Longitude" => self.longitude(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_sets_keep_their_type_and_routing() {
+        let record = ResourceRecordSet::builder()
+            .name("app.example.com.")
+            .r#type(RrType::Cname)
+            .set_identifier("primary")
+            .failover(ResourceRecordSetFailover::Primary)
+            .ttl(60)
+            .resource_records(ResourceRecord::builder().value("a.example.net").build().unwrap())
+            .health_check_id("hc-1")
+            .build()
+            .unwrap();
+        assert_eq!(
+            record.to_fact(),
+            serde_json::json!({
+                "Name": "app.example.com.", "Type": "CNAME", "SetIdentifier": "primary", "Failover": "PRIMARY",
+                "TTL": 60, "ResourceRecords": [{"Value": "a.example.net"}], "HealthCheckId": "hc-1",
+            })
+        );
+    }
+
+    #[test]
+    fn names_compare_absolute_and_lower_case() {
+        assert_eq!(absolute("App.Example.com"), "app.example.com.");
+        assert_eq!(absolute("app.example.com."), "app.example.com.");
     }
 }

@@ -5,7 +5,8 @@ use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, keep
 use crate::collect::error::CollectError;
 use crate::{raw_call, raw_pages};
 use aws_sdk_ssm::types::{
-    AssociationFilter, AssociationFilterKey, MaintenanceWindowFilter, ParameterStringFilter, PatchOrchestratorFilter,
+    AssociationFilter, AssociationFilterKey, MaintenanceWindowFilter, OperatingSystem, ParameterStringFilter,
+    PatchOrchestratorFilter,
 };
 use futures::FutureExt;
 use serde_json::Value;
@@ -51,7 +52,10 @@ pub static PATCH_BASELINE: Kind = Kind {
 pub static PATCH_GROUP: Kind = Kind {
     name: "ssm.patch_group",
     description: "The patch baseline a patch group uses.",
-    selector: &[SelectorKey::required("patch_group", "patch group name (the Patch Group tag value)")],
+    selector: &[
+        SelectorKey::required("patch_group", "patch group name (the Patch Group tag value)"),
+        SelectorKey::optional("operating_system", "e.g. AMAZON_LINUX_2023 (the API's default is WINDOWS)"),
+    ],
     one_of: &[],
     operations: &["ssm:GetPatchBaselineForPatchGroup"],
     unnamed_only: &[],
@@ -146,13 +150,15 @@ async fn collect_patch_baselines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
 
 async fn collect_patch_group(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let group = sel.str("patch_group").unwrap_or_default();
+    let os = sel.str("operating_system").map(OperatingSystem::from);
     let op = "ssm:GetPatchBaselineForPatchGroup";
+    let input = format!("{group}/{}", sel.str("operating_system").unwrap_or_default());
     let body = raw_call!(
         ctx,
         op,
-        group,
+        &input,
         DOES_NOT_EXIST,
-        ctx.clients.ssm.get_patch_baseline_for_patch_group().patch_group(group)
+        ctx.clients.ssm.get_patch_baseline_for_patch_group().patch_group(group).set_operating_system(os.clone())
     )
     .await?;
     Ok(found(group, body))
