@@ -477,6 +477,18 @@ is  "the default account still sees its own association, version 2" \
 is  "another Region of the default account has no associations" \
     "$(q ssm list-associations --region eu-west-1 --query 'length(Associations)' --output text)" "0"
 
+section "S3 GetBucketVersioning, rooted as S3 roots it"
+ok  "create-bucket" s3api create-bucket --bucket labcheck-versioning
+is  "never versioned: an empty <VersioningConfiguration>" \
+    "$(curl -s "$AWS_ENDPOINT_URL/labcheck-versioning?versioning" | tail -n 1)" \
+    '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></VersioningConfiguration>'
+ok  "put-bucket-versioning Enabled" s3api put-bucket-versioning --bucket labcheck-versioning \
+    --versioning-configuration Status=Enabled
+is  "get-bucket-versioning: Enabled" "$(q s3api get-bucket-versioning --bucket labcheck-versioning --query Status --output text)" "Enabled"
+is  "the answer's root element" \
+    "$(curl -s "$AWS_ENDPOINT_URL/labcheck-versioning?versioning" | tail -n 1)" \
+    '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>'
+
 section "reset"
 if MOTO_PORT=$PORT bash "$HERE/moto.sh" reset >/dev/null; then pass "moto.sh reset"; else fail "moto.sh reset" "failed"; fi
 is  "remediation configurations are gone" \

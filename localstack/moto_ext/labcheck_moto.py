@@ -13,7 +13,9 @@ server starts it installs, one module per service beside this file:
 * ``cloudwatch_cbor``: CloudWatch over Smithy RPC v2 CBOR, the protocol the AWS SDK
   for Rust uses for CloudWatch (moto only speaks its query and JSON protocols).
 * ``ssm_state_manager``: SSM State Manager associations (Create/Describe/List/
-  Update/DeleteAssociation) and GetPatchBaseline.
+  Update/DeleteAssociation) and GetPatchBaseline;
+* ``s3_versioning``: S3 GetBucketVersioning with the root element S3 sends, which the
+  AWS SDK for Rust requires.
 
 All state lives in moto's per-account, per-Region backends: ``POST /moto-api/reset``
 clears it, and credentials from ``sts assume-role`` into another account see only
@@ -35,10 +37,11 @@ from moto_ext import (  # noqa: E402
     cloudwatch_cbor,
     codepipeline_state,
     config_remediation,
+    s3_versioning,
     ssm_state_manager,
 )
 
-EXTENSIONS = (config_remediation, codepipeline_state, cloudwatch_cbor, ssm_state_manager)
+EXTENSIONS = (config_remediation, codepipeline_state, cloudwatch_cbor, ssm_state_manager, s3_versioning)
 
 
 def install() -> list[str]:
