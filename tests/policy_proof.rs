@@ -47,6 +47,17 @@ const UNAUTHENTICATED_REQUESTS: u32 = 3;
 /// copy of the policy, never into `labcheck policy`.
 const MOTO_SIGNING_NAMES: &[(&str, &str)] = &[("cloudwatch", "monitoring")];
 
+/// Actions moto 5.2.5 checks under another name. Its S3 authorizer names a bucket GET
+/// after the query parameter through a table (moto/s3/responses.py `ACTION_MAP`) that
+/// lacks `encryption` and `replication` and spells `publicAccessBlock` otherwise, so
+/// those requests are checked as `s3:ListBucket`. Aliases go into the emulator's copy
+/// of the policy only.
+const MOTO_ACTION_ALIASES: &[(&str, &str)] = &[
+    ("s3:GetEncryptionConfiguration", "s3:ListBucket"),
+    ("s3:GetBucketPublicAccessBlock", "s3:ListBucket"),
+    ("s3:GetReplicationConfiguration", "s3:ListBucket"),
+];
+
 /// Actions the policy grants that grading these labs never sends. None: a kind's List
 /// action (needed only when a check names no resource) is left out of the policy for
 /// checks that name theirs.
@@ -54,8 +65,18 @@ const ONLY_FOR_UNNAMED_SELECTORS: &[&str] = &[];
 
 /// The action moto checks instead of `action`, if any.
 fn moto_alias(action: &str) -> Option<String> {
+    if let Some((_, alias)) = MOTO_ACTION_ALIASES.iter().find(|(iam, _)| *iam == action) {
+        return Some(alias.to_string());
+    }
     let (prefix, operation) = action.split_once(':')?;
     MOTO_SIGNING_NAMES.iter().find(|(iam, _)| *iam == prefix).map(|(_, signing)| format!("{signing}:{operation}"))
+}
+
+/// Whether moto cannot tell that `action` is missing: another action of the policy has
+/// the same alias, which stays in the emulator's policy.
+fn removal_unobservable_on_moto(action: &str, actions: &[String]) -> bool {
+    let alias = moto_alias(action);
+    alias.is_some() && actions.iter().any(|other| other != action && moto_alias(other) == alias)
 }
 
 fn sdk_config(endpoint: &str, creds: Credentials) -> aws_types::SdkConfig {
@@ -250,7 +271,9 @@ async fn policy_is_enough_and_no_more_on_iam_enforcing_moto() {
     let actions: Vec<String> =
         policy["Statement"][0]["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
     let aliases: Vec<String> = actions.iter().filter_map(|a| moto_alias(a)).collect();
-    assert_eq!(aliases, ["monitoring:DescribeAlarms"], "the emulator aliases this test adds");
+    let aliases: BTreeSet<&str> = aliases.iter().map(String::as_str).collect();
+    let expected_aliases = BTreeSet::from(["monitoring:DescribeAlarms", "monitoring:GetDashboard", "s3:ListBucket"]);
+    assert_eq!(aliases, expected_aliases, "the emulator aliases this test adds");
 
     // One grader per variant: the whole policy, then the policy less one action.
     let mut graders = vec![(None, create_user(&iam, "grader-full", &emulator_policy(&policy, None)).await.0)];
@@ -316,6 +339,7 @@ async fn policy_is_enough_and_no_more_on_iam_enforcing_moto() {
         runs.push(tokio::task::spawn_blocking(move || (removed, grade_with_binary(&endpoint, &labs, &creds))));
     }
     let mut errored = BTreeSet::new();
+    let mut unobservable = BTreeSet::new();
     for run in runs {
         let (removed, (code, report)) = run.await.unwrap();
         let removed = match removed.as_deref() {
@@ -333,6 +357,11 @@ async fn policy_is_enough_and_no_more_on_iam_enforcing_moto() {
         let all = checks(&report);
         if ONLY_FOR_UNNAMED_SELECTORS.contains(&removed.as_str()) {
             assert_all_pass(&who, code, &report);
+            continue;
+        }
+        if removal_unobservable_on_moto(&removed, &actions) {
+            assert_all_pass(&who, code, &report);
+            unobservable.insert(removed);
             continue;
         }
         let errors: Vec<_> = all.iter().filter(|c| c.1 == "ERROR").collect();
@@ -353,7 +382,9 @@ async fn policy_is_enough_and_no_more_on_iam_enforcing_moto() {
         eprintln!("policy_proof: without {removed}: ERROR {}", ids.join(", "));
         errored.insert(removed);
     }
-    let expected: BTreeSet<String> = sent.clone();
+    let expected: BTreeSet<String> = sent.difference(&unobservable).cloned().collect();
     assert_eq!(errored, expected, "every action grading sends is needed");
+    let shared_alias: BTreeSet<String> = MOTO_ACTION_ALIASES.iter().map(|(action, _)| action.to_string()).collect();
+    assert_eq!(unobservable, shared_alias, "actions moto checks under one shared name");
     lap(&format!("{} variants graded", actions.len() + 2));
 }

@@ -43,7 +43,8 @@ export PATH="$PWD/localstack/.venv-moto/bin:$PATH"
 # Keep cargo's output, and close with one line that totals every test binary.
 log=$(mktemp)
 status=0
-cargo test --locked "$@" 2>&1 | tee "$log" || status=$?
+# --no-fail-fast: one failing test binary does not hide the results of the others.
+cargo test --locked --no-fail-fast "$@" 2>&1 | tee "$log" || status=$?
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "\nlabcheck tests: %d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"
