@@ -89,10 +89,32 @@ fn assert_only_declared_reads(proofs: &[LabProof]) {
     }
 }
 
+/// Labs that moto proves but LocalStack 2026.3.0 (community runtime, no Docker) cannot,
+/// because it answers otherwise than AWS. localstack/SUPPORT.md shows their checks as
+/// broken there; the test fails if another lab breaks, or if one of these stops breaking.
+const LOCALSTACK_DEVIATIONS: &[(&str, &str)] = &[
+    ("config-iac-lambda-step-functions", "DescribeStateMachine leaves out tracingConfiguration"),
+    (
+        "monitoring-dashboard-anomaly-alarm",
+        "GetDashboard of a missing dashboard answers InvalidParameterValue, not ResourceNotFound",
+    ),
+    (
+        "monitoring-s3-log-events",
+        "PutBucketNotificationConfiguration to a Lambda function fails validation without Docker",
+    ),
+    ("security-compliance-secrets-rotation", "RotateSecret fails with an internal error"),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn localstack_proves_what_it_provides() {
     let proofs = prove_all(&common::localstack()).await;
-    assert_no_broken("localstack", &proofs);
+    let deviating: Vec<&str> = LOCALSTACK_DEVIATIONS.iter().map(|(lab, _)| *lab).collect();
+    let (known, others): (Vec<LabProof>, Vec<LabProof>) =
+        proofs.iter().cloned().partition(|p| deviating.contains(&p.lab.as_str()));
+    assert_no_broken("localstack", &others);
+    for proof in &known {
+        assert!(proof.is_broken(), "{} now passes on LocalStack: take it off LOCALSTACK_DEVIATIONS", proof.lab);
+    }
     assert!(
         proofs.iter().any(|p| p.checks.iter().all(|c| c.verdict == Verdict::Proven)),
         "LocalStack proves no lab fully:\n{}",
