@@ -95,6 +95,10 @@ fn assert_only_declared_reads(proofs: &[LabProof]) {
 const LOCALSTACK_DEVIATIONS: &[(&str, &str)] = &[
     ("config-iac-lambda-step-functions", "DescribeStateMachine leaves out tracingConfiguration"),
     (
+        "incident-response-auto-remediation-lambda",
+        "UpdateFunctionConfiguration fails with an internal error without Docker",
+    ),
+    (
         "monitoring-dashboard-anomaly-alarm",
         "GetDashboard of a missing dashboard answers InvalidParameterValue, not ResourceNotFound",
     ),
