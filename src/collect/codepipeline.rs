@@ -114,7 +114,7 @@ async fn collect_pipeline_state(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resourc
             }
         })
         .await?;
-    Ok(if fact.is_null() { vec![] } else { vec![Resource { id: name.to_string(), fact }] })
+    Ok(super::found(name, fact))
 }
 
 async fn collect_executions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {

@@ -61,7 +61,7 @@ async fn collect_rules(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
                     .set_next_token(token.clone()))
                 .await?;
             let rules = resources_from(list, "Name");
-            Ok(rules.into_iter().map(|r| super::Resource { id: r.id, fact: decoded(r.fact) }).collect())
+            Ok(rules.into_iter().map(|r| Resource { id: r.id, fact: decoded(r.fact) }).collect())
         }
     }
 }

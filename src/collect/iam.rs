@@ -87,7 +87,7 @@ async fn collect_role(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Collec
             }
         })
         .await?;
-    Ok(if fact.is_null() { vec![] } else { vec![Resource { id: name, fact }] })
+    Ok(found(name, fact))
 }
 
 async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
