@@ -54,11 +54,21 @@ fn check_support_table(emulator: &str, proofs: &[LabProof]) {
     );
 }
 
+/// Fails naming every broken lab, each with its own rows and problems first (a CI log
+/// excerpt shows the cause), then the whole table.
 fn assert_no_broken(emulator: &str, proofs: &[LabProof]) {
-    let table = render_table(proofs, emulator, false);
-    for proof in proofs {
-        assert!(!proof.is_broken(), "lab {} is broken on {emulator}:\n{table}", proof.lab);
+    let broken: Vec<&LabProof> = proofs.iter().filter(|p| p.is_broken()).collect();
+    if broken.is_empty() {
+        return;
     }
+    let names: Vec<&str> = broken.iter().map(|p| p.lab.as_str()).collect();
+    let own: Vec<LabProof> = broken.into_iter().cloned().collect();
+    panic!(
+        "broken on {emulator}: {}\n{}\nAll labs:\n{}",
+        names.join(", "),
+        render_table(&own, emulator, false),
+        render_table(proofs, emulator, false)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
