@@ -65,6 +65,9 @@ pub struct Outcome {
     pub failures: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<collect::Cause>,
+    /// The call that failed, as IAM names it (on an ERROR from the account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,6 +197,7 @@ fn base_outcome(check: &Check, status: Status, message: String) -> Outcome {
         resource: None,
         failures: vec![],
         cause: None,
+        operation: None,
         hint: check.hint.clone(),
         docs: check.docs.clone(),
         skills: check.skills.clone(),
@@ -211,6 +215,7 @@ fn skipped(check: &Check, message: String) -> Outcome {
 fn errored(check: &Check, err: &CollectError, attempts: u32) -> Outcome {
     let mut o = base_outcome(check, Status::Error, err.to_string());
     o.cause = Some(err.cause);
+    o.operation = Some(err.operation.clone());
     o.hint = None;
     o.attempts = attempts;
     o

@@ -298,8 +298,7 @@ async fn prove_with_log(base: &SdkConfig, log: &CallLog, lab: &Lab, max_wait: Du
             .flatten()
             .find(|o| o.status == Status::Error && o.cause == Some(Cause::NotImplemented));
         if let Some(o) = lacking {
-            let operation = o.message.split(": ").next().unwrap_or_default().to_string();
-            unemulated.insert(id.clone(), operation);
+            unemulated.insert(id.clone(), o.operation.clone().unwrap_or_default());
             continue;
         }
         if let Some(o) = outcome_in(&empty, id)

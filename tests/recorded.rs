@@ -139,6 +139,9 @@ async fn denied_calls_make_errors_not_failures() {
         if o.status == Status::Error {
             assert_eq!(o.cause, Some(Cause::AccessDenied));
             assert!(o.message.contains("access denied"), "{}", o.message);
+            let operation = o.operation.as_deref().unwrap_or_default();
+            assert!(operation.starts_with("config:Describe"), "{}: {operation:?}", o.id);
+            assert!(o.message.starts_with(operation), "{}", o.message);
         }
     }
     assert!(result.count(Status::Error) > 0);

@@ -150,15 +150,19 @@ async fn collect_patch_baselines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
 
 async fn collect_patch_group(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let group = sel.str("patch_group").unwrap_or_default();
-    let os = sel.str("operating_system").map(OperatingSystem::from);
+    let os = sel.str("operating_system");
     let op = "ssm:GetPatchBaselineForPatchGroup";
-    let input = format!("{group}/{}", sel.str("operating_system").unwrap_or_default());
+    let input = format!("{group}/{}", os.unwrap_or_default());
     let body = raw_call!(
         ctx,
         op,
         &input,
         DOES_NOT_EXIST,
-        ctx.clients.ssm.get_patch_baseline_for_patch_group().patch_group(group).set_operating_system(os.clone())
+        ctx.clients
+            .ssm
+            .get_patch_baseline_for_patch_group()
+            .patch_group(group)
+            .set_operating_system(os.map(OperatingSystem::from))
     )
     .await?;
     Ok(found(group, body))
