@@ -274,3 +274,42 @@ fn policy_lists_exactly_the_reads_the_labs_need() {
     let cfn = labcheck().args(["policy", "--format", "cloudformation"]).assert().success().get_output().clone();
     assert!(stdout(&cfn).contains("sts:ExternalId: !Ref ExternalId"), "{}", stdout(&cfn));
 }
+
+/// `labcheck selftest` exits 1 when a lab is broken, and says which checks and why: here
+/// a near miss claims the wrong check (deleting the retention policy fails
+/// `log-group-retention`, not `alarm-condition`). The other checks stay proven.
+#[test]
+fn selftest_exits_1_naming_what_is_broken() {
+    let lab = "monitoring/metric-filter-alarm";
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join(lab);
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(common::repo().join("labs/skills.yaml"), dir.path().join("skills.yaml")).unwrap();
+    for file in ["lab.yaml", "solution.sh"] {
+        std::fs::copy(common::repo().join("labs").join(lab).join(file), copy.join(file)).unwrap();
+    }
+    let near_misses = std::fs::read_to_string(common::repo().join("labs").join(lab).join("near_misses.yaml")).unwrap();
+    let mislabelled = near_misses.replacen("fails: [log-group-retention]", "fails: [alarm-condition]", 1);
+    assert_ne!(mislabelled, near_misses);
+    std::fs::write(copy.join("near_misses.yaml"), mislabelled).unwrap();
+
+    let out = labcheck()
+        .args(["selftest", "--labs"])
+        .arg(dir.path())
+        .args(["--format", "json", "--endpoint-url", &common::moto()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = proofs[0]["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 6);
+    for check in checks {
+        let id = check["check"].as_str().unwrap();
+        if ["log-group-retention", "alarm-condition"].contains(&id) {
+            assert_eq!(check["verdict"], "broken", "{check:#}");
+            assert!(check["reason"].as_str().unwrap().contains("retention-never-expires"), "{check:#}");
+        } else {
+            assert_eq!(check["verdict"], "proven", "{check:#}");
+        }
+    }
+}
