@@ -259,8 +259,14 @@ fn policy(loaded: &LoadedLabs, wanted: &[String], format: PolicyFormat) -> i32 {
     0
 }
 
+/// Two scenarios per core: a scenario's AWS CLI calls keep a core busy, and its
+/// gradings wait on the emulator about half the time.
+fn default_selftest_jobs() -> usize {
+    2 * std::thread::available_parallelism().map(usize::from).unwrap_or(2)
+}
+
 async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
-    use crate::selftest::{is_local_endpoint, prove_lab};
+    use crate::selftest::{Prover, is_local_endpoint};
     use futures::StreamExt;
     let labs = match select_labs(loaded, &args.lab) {
         Ok(labs) => labs,
@@ -284,11 +290,11 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let max_wait = std::time::Duration::from_secs(args.max_wait);
-    let proofs: Vec<_> = futures::stream::iter(labs.iter().map(|lab| prove_lab(&conf, lab, max_wait)))
-        .buffered(args.jobs.max(1))
-        .collect()
-        .await;
+    let jobs = args.jobs.unwrap_or_else(default_selftest_jobs);
+    let prover = Prover::new(conf, std::time::Duration::from_secs(args.max_wait), jobs);
+    // Labs wait for the prover's scenario slots; a few in flight keep every slot busy.
+    let proofs: Vec<_> =
+        futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(jobs.max(1)).collect().await;
     let out = match args.format {
         SelftestFormat::Table => crate::selftest::render_table(&proofs, &args.emulator, false),
         SelftestFormat::Markdown => crate::selftest::render_table(&proofs, &args.emulator, true),

@@ -70,9 +70,10 @@ pub struct SelftestArgs {
     /// Emulator name to print in the report (e.g. moto, localstack).
     #[arg(long, default_value = "emulator")]
     pub emulator: String,
-    /// Labs proven at the same time.
-    #[arg(long, default_value_t = 2)]
-    pub jobs: usize,
+    /// Scenarios at once, over all labs (each a fresh account running the solution or
+    /// a near miss, then a grading). Default: two per core.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Wait at most this many seconds for eventually-consistent checks (emulators
     /// settle at once).
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]

@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// How long a solution or near-miss script may run.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(600);
@@ -149,26 +150,6 @@ enum ScriptSource<'a> {
     Inline(&'a str),
 }
 
-/// A scenario: a fresh account, optional scripts, then a grading.
-async fn scenario(
-    base: &SdkConfig,
-    log: &CallLog,
-    lab: &Lab,
-    scripts: &[(String, ScriptSource<'_>)],
-    max_wait: Duration,
-) -> Result<LabResult, String> {
-    let account = new_account(base).await?;
-    let dir = lab.file.parent().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_else(|| Path::new(".").into());
-    let mut env = account.env.clone();
-    env.extend(param_env(lab));
-    for (what, script) in scripts {
-        run_script(what, *script, &dir, &env).await?;
-    }
-    let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
-    let opts = GradeOptions { max_wait: Some(max_wait), ..GradeOptions::default() };
-    Ok(grade_lab(lab, &ctx, &opts).await)
-}
-
 /// Checks that need `failed` directly or through other checks.
 fn dependents(lab: &Lab, failed: &[String]) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = BTreeSet::new();
@@ -214,161 +195,205 @@ async fn missing_operations(base: &SdkConfig, log: &CallLog, lab: &Lab) -> Resul
     Ok(missing)
 }
 
-/// Prove one lab against the emulator behind `base`.
-pub async fn prove_lab(base: &SdkConfig, lab: &Lab, max_wait: Duration) -> LabProof {
-    let log = CallLog::default();
-    let mut proof = prove_with_log(base, &log, lab, max_wait).await;
-    proof.operations = log.operations().into_keys().collect();
-    proof
+/// What every proof of one selftest run shares: the emulator, how long a check may
+/// take to settle, and how many scenarios run at once over all the labs.
+pub struct Prover {
+    base: SdkConfig,
+    max_wait: Duration,
+    /// A scenario runs AWS CLI processes, which are CPU-bound: more at once than a
+    /// few per core only slows every call, until the emulator's answers outlast the
+    /// CLI's read timeout and it retries calls that are not idempotent. LocalStack
+    /// also starts its per-account Kinesis backends one at a time, so a crowd of
+    /// fresh accounts queues behind each other there.
+    scenarios: Semaphore,
 }
 
-async fn prove_with_log(base: &SdkConfig, log: &CallLog, lab: &Lab, max_wait: Duration) -> LabProof {
-    let mut proof = LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new(), operations: Vec::new() };
-    let near_misses = match load_near_misses(lab) {
-        Ok(n) => n,
-        Err(diags) => {
-            proof.problems.extend(diags.iter().map(ToString::to_string));
-            vec![]
+impl Prover {
+    /// `jobs`: scenarios (a fresh account, its scripts, a grading) at once; at least 1.
+    pub fn new(base: SdkConfig, max_wait: Duration, jobs: usize) -> Self {
+        Prover { base, max_wait, scenarios: Semaphore::new(jobs.max(1)) }
+    }
+
+    /// Prove one lab against the emulator.
+    pub async fn prove_lab(&self, lab: &Lab) -> LabProof {
+        let log = CallLog::default();
+        let mut proof = self.prove_with_log(&log, lab).await;
+        proof.operations = log.operations().into_keys().collect();
+        proof
+    }
+
+    /// A scenario: a fresh account, optional scripts, then a grading.
+    async fn scenario(
+        &self,
+        log: &CallLog,
+        lab: &Lab,
+        scripts: &[(String, ScriptSource<'_>)],
+    ) -> Result<LabResult, String> {
+        let _permit = self.scenarios.acquire().await.map_err(|e| e.to_string())?;
+        let account = new_account(&self.base).await?;
+        let dir =
+            lab.file.parent().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_else(|| Path::new(".").into());
+        let mut env = account.env.clone();
+        env.extend(param_env(lab));
+        for (what, script) in scripts {
+            run_script(what, *script, &dir, &env).await?;
         }
-    };
-    // Absolute, since scripts run in the lab's folder.
-    let solution = lab.file.parent().map(|d| d.join("solution.sh")).and_then(|p| std::fs::canonicalize(p).ok());
-    let Some(solution) = solution else {
-        proof.problems.push("no solution.sh beside lab.yaml".into());
-        return proof;
-    };
-    let empty = scenario(base, log, lab, &[], max_wait).await;
-    // An emulator without some operation cannot run the solution either: say which
-    // checks it cannot serve, and prove nothing more of this lab there.
-    let missing = match missing_operations(base, log, lab).await {
-        Ok(missing) => missing,
-        Err(e) => {
-            proof.problems.push(e);
+        let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
+        let opts = GradeOptions { max_wait: Some(self.max_wait), ..GradeOptions::default() };
+        Ok(grade_lab(lab, &ctx, &opts).await)
+    }
+
+    async fn prove_with_log(&self, log: &CallLog, lab: &Lab) -> LabProof {
+        let base = &self.base;
+        let mut proof =
+            LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new(), operations: Vec::new() };
+        let near_misses = match load_near_misses(lab) {
+            Ok(n) => n,
+            Err(diags) => {
+                proof.problems.extend(diags.iter().map(ToString::to_string));
+                vec![]
+            }
+        };
+        // Absolute, since scripts run in the lab's folder.
+        let solution = lab.file.parent().map(|d| d.join("solution.sh")).and_then(|p| std::fs::canonicalize(p).ok());
+        let Some(solution) = solution else {
+            proof.problems.push("no solution.sh beside lab.yaml".into());
+            return proof;
+        };
+        let empty = self.scenario(log, lab, &[]).await;
+        // An emulator without some operation cannot run the solution either: say which
+        // checks it cannot serve, and prove nothing more of this lab there.
+        let missing = match missing_operations(base, log, lab).await {
+            Ok(missing) => missing,
+            Err(e) => {
+                proof.problems.push(e);
+                return proof;
+            }
+        };
+        if !missing.is_empty() {
+            let ops: BTreeSet<&str> = missing.values().map(String::as_str).collect();
+            let ops = ops.into_iter().collect::<Vec<_>>().join(", ");
+            for check in &lab.checks {
+                let operation = match missing.get(&check.id) {
+                    Some(op) => op.clone(),
+                    None => format!("not run: the lab's solution needs {ops}"),
+                };
+                proof.checks.push(CheckProof {
+                    check: check.id.clone(),
+                    verdict: Verdict::NotEmulated { operation },
+                    empty: status_of(&empty, &check.id),
+                    solution: None,
+                    caught_by: vec![],
+                });
+            }
             return proof;
         }
-    };
-    if !missing.is_empty() {
-        let ops: BTreeSet<&str> = missing.values().map(String::as_str).collect();
-        let ops = ops.into_iter().collect::<Vec<_>>().join(", ");
+        let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
+        let solved = self.scenario(log, lab, &solution_only);
+        let miss_scripts: Vec<Vec<(String, ScriptSource)>> = near_misses
+            .iter()
+            .map(|m: &NearMiss| {
+                vec![
+                    ("solution.sh".to_string(), ScriptSource::File(&solution)),
+                    (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run)),
+                ]
+            })
+            .collect();
+        let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| self.scenario(log, lab, scripts)));
+        let (solved, misses) = tokio::join!(solved, misses);
+        let mut broken: BTreeMap<String, String> = BTreeMap::new();
+        let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
+            r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
+        };
+        for (phase, result) in [("empty account", &empty), ("solution", &solved)] {
+            if let Err(e) = result {
+                proof.problems.push(format!("{phase}: {e}"));
+            }
+        }
+        // An operation the emulator lacks, met only once there was something to read (a
+        // Get after a List that found the solution's resource): not emulated, not broken.
+        let mut unemulated: BTreeMap<String, String> = BTreeMap::new();
         for check in &lab.checks {
-            let operation = match missing.get(&check.id) {
-                Some(op) => op.clone(),
-                None => format!("not run: the lab's solution needs {ops}"),
+            let id = &check.id;
+            let lacking = [outcome_in(&empty, id), outcome_in(&solved, id)]
+                .into_iter()
+                .flatten()
+                .find(|o| o.status == Status::Error && o.cause == Some(Cause::NotImplemented));
+            if let Some(o) = lacking {
+                unemulated.insert(id.clone(), o.operation.clone().unwrap_or_default());
+                continue;
+            }
+            if let Some(o) = outcome_in(&empty, id)
+                && !matches!(o.status, Status::Fail | Status::Skip)
+            {
+                broken.insert(id.clone(), format!("on an empty account it is {}: {}", o.status.as_str(), o.message));
+            } else if let Some(o) = outcome_in(&solved, id)
+                && o.status != Status::Pass
+            {
+                broken.insert(id.clone(), format!("after solution.sh it is {}: {}", o.status.as_str(), o.message));
+            }
+        }
+        let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (miss, result) in near_misses.iter().zip(&misses) {
+            let result = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    proof.problems.push(format!("near miss `{}`: {e}", miss.id));
+                    continue;
+                }
+            };
+            let skipped = dependents(lab, &miss.fails);
+            for o in &result.outcomes {
+                if broken.contains_key(&o.id) || unemulated.contains_key(&o.id) {
+                    continue;
+                }
+                let want = if miss.fails.contains(&o.id) {
+                    Status::Fail
+                } else if skipped.contains(&o.id) {
+                    Status::Skip
+                } else {
+                    Status::Pass
+                };
+                if o.status != want {
+                    let why = format!(
+                        "near miss `{}`: expected {}, got {}: {}",
+                        miss.id,
+                        want.as_str(),
+                        o.status.as_str(),
+                        o.message
+                    );
+                    broken.insert(o.id.clone(), why);
+                } else if want == Status::Fail {
+                    caught.entry(o.id.clone()).or_default().push(miss.id.clone());
+                }
+            }
+        }
+        for check in &lab.checks {
+            let id = &check.id;
+            let verdict = if let Some(operation) = unemulated.remove(id) {
+                Verdict::NotEmulated { operation }
+            } else if let Some(reason) = broken.remove(id) {
+                Verdict::Broken { reason }
+            } else if empty.is_err() || solved.is_err() {
+                Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
+            } else if status_of(&empty, id) != Some(Status::Fail) && !caught.contains_key(id) {
+                // A check never seen failing might be one that cannot fail.
+                Verdict::Broken {
+                    reason: "never seen failing: SKIP on an empty account and no near miss fails it".into(),
+                }
+            } else {
+                Verdict::Proven
             };
             proof.checks.push(CheckProof {
-                check: check.id.clone(),
-                verdict: Verdict::NotEmulated { operation },
-                empty: status_of(&empty, &check.id),
-                solution: None,
-                caught_by: vec![],
+                check: id.clone(),
+                verdict,
+                empty: status_of(&empty, id),
+                solution: status_of(&solved, id),
+                caught_by: caught.remove(id).unwrap_or_default(),
             });
         }
-        return proof;
+        proof
     }
-    let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
-    let solved = scenario(base, log, lab, &solution_only, max_wait);
-    let miss_scripts: Vec<Vec<(String, ScriptSource)>> = near_misses
-        .iter()
-        .map(|m: &NearMiss| {
-            vec![
-                ("solution.sh".to_string(), ScriptSource::File(&solution)),
-                (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run)),
-            ]
-        })
-        .collect();
-    let misses =
-        futures::future::join_all(miss_scripts.iter().map(|scripts| scenario(base, log, lab, scripts, max_wait)));
-    let (solved, misses) = tokio::join!(solved, misses);
-    let mut broken: BTreeMap<String, String> = BTreeMap::new();
-    let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
-        r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
-    };
-    for (phase, result) in [("empty account", &empty), ("solution", &solved)] {
-        if let Err(e) = result {
-            proof.problems.push(format!("{phase}: {e}"));
-        }
-    }
-    // An operation the emulator lacks, met only once there was something to read (a
-    // Get after a List that found the solution's resource): not emulated, not broken.
-    let mut unemulated: BTreeMap<String, String> = BTreeMap::new();
-    for check in &lab.checks {
-        let id = &check.id;
-        let lacking = [outcome_in(&empty, id), outcome_in(&solved, id)]
-            .into_iter()
-            .flatten()
-            .find(|o| o.status == Status::Error && o.cause == Some(Cause::NotImplemented));
-        if let Some(o) = lacking {
-            unemulated.insert(id.clone(), o.operation.clone().unwrap_or_default());
-            continue;
-        }
-        if let Some(o) = outcome_in(&empty, id)
-            && !matches!(o.status, Status::Fail | Status::Skip)
-        {
-            broken.insert(id.clone(), format!("on an empty account it is {}: {}", o.status.as_str(), o.message));
-        } else if let Some(o) = outcome_in(&solved, id)
-            && o.status != Status::Pass
-        {
-            broken.insert(id.clone(), format!("after solution.sh it is {}: {}", o.status.as_str(), o.message));
-        }
-    }
-    let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (miss, result) in near_misses.iter().zip(&misses) {
-        let result = match result {
-            Ok(r) => r,
-            Err(e) => {
-                proof.problems.push(format!("near miss `{}`: {e}", miss.id));
-                continue;
-            }
-        };
-        let skipped = dependents(lab, &miss.fails);
-        for o in &result.outcomes {
-            if broken.contains_key(&o.id) || unemulated.contains_key(&o.id) {
-                continue;
-            }
-            let want = if miss.fails.contains(&o.id) {
-                Status::Fail
-            } else if skipped.contains(&o.id) {
-                Status::Skip
-            } else {
-                Status::Pass
-            };
-            if o.status != want {
-                let why = format!(
-                    "near miss `{}`: expected {}, got {}: {}",
-                    miss.id,
-                    want.as_str(),
-                    o.status.as_str(),
-                    o.message
-                );
-                broken.insert(o.id.clone(), why);
-            } else if want == Status::Fail {
-                caught.entry(o.id.clone()).or_default().push(miss.id.clone());
-            }
-        }
-    }
-    for check in &lab.checks {
-        let id = &check.id;
-        let verdict = if let Some(operation) = unemulated.remove(id) {
-            Verdict::NotEmulated { operation }
-        } else if let Some(reason) = broken.remove(id) {
-            Verdict::Broken { reason }
-        } else if empty.is_err() || solved.is_err() {
-            Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
-        } else if status_of(&empty, id) != Some(Status::Fail) && !caught.contains_key(id) {
-            // A check never seen failing might be one that cannot fail.
-            Verdict::Broken { reason: "never seen failing: SKIP on an empty account and no near miss fails it".into() }
-        } else {
-            Verdict::Proven
-        };
-        proof.checks.push(CheckProof {
-            check: id.clone(),
-            verdict,
-            empty: status_of(&empty, id),
-            solution: status_of(&solved, id),
-            caught_by: caught.remove(id).unwrap_or_default(),
-        });
-    }
-    proof
 }
 
 /// The proof as a table, one row per check.

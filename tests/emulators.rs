@@ -9,10 +9,15 @@ mod common;
 
 use labcheck::grade::{GradeOptions, Status, grade_lab};
 use labcheck::lab::load_labs;
-use labcheck::selftest::{LabProof, Verdict, prove_lab, render_table};
+use labcheck::selftest::{LabProof, Prover, Verdict, render_table};
 use std::path::Path;
 
+const SCENARIOS_AT_ONCE: usize = 3;
+
 /// Prove every lab but those in `skip`.
+///
+/// Both emulators are proven at once, each with [`SCENARIOS_AT_ONCE`] scenarios in
+/// flight: on two cores, more only make every AWS CLI call slower (see [`Prover`]).
 ///
 /// A lab broken on the first try is proven once more, alone, in fresh accounts: on two
 /// busy cores an emulator now and then answers late or with an internal error (a new
@@ -20,16 +25,16 @@ use std::path::Path;
 /// fails the test; a retry that passes is printed, with what the first try saw.
 async fn prove_labs(endpoint: &str, skip: &[&str]) -> Vec<LabProof> {
     use futures::StreamExt;
-    let max_wait = std::time::Duration::from_secs(5);
     let loaded = load_labs(&common::repo().join("labs"));
     assert!(loaded.diagnostics.is_empty(), "labs do not validate: {:?}", loaded.diagnostics);
     let conf = common::emulator_config(endpoint).await;
+    let prover = Prover::new(conf, std::time::Duration::from_secs(5), SCENARIOS_AT_ONCE);
     let labs: Vec<_> = loaded.labs.iter().filter(|lab| !skip.contains(&lab.id.as_str())).collect();
     let mut proofs: Vec<LabProof> =
-        futures::stream::iter(labs.iter().map(|lab| prove_lab(&conf, lab, max_wait))).buffered(3).collect().await;
+        futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(3).collect().await;
     for (lab, proof) in labs.iter().zip(proofs.iter_mut()) {
         if proof.is_broken() {
-            let first = std::mem::replace(proof, prove_lab(&conf, lab, max_wait).await);
+            let first = std::mem::replace(proof, prover.prove_lab(lab).await);
             eprintln!(
                 "{} was broken on {endpoint} at the first try and {} at the second; the first try:\n{}",
                 lab.id,
