@@ -275,20 +275,64 @@ fn policy_lists_exactly_the_reads_the_labs_need() {
     assert!(stdout(&cfn).contains("sts:ExternalId: !Ref ExternalId"), "{}", stdout(&cfn));
 }
 
+/// A lab library in a temporary folder holding one lab of the repository's: the folder
+/// (pass it to `--labs`) and the lab's own folder in it.
+fn copy_of_lab(lab: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join(lab);
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(common::repo().join("labs/skills.yaml"), dir.path().join("skills.yaml")).unwrap();
+    for file in ["lab.yaml", "solution.sh", "near_misses.yaml"] {
+        std::fs::copy(common::repo().join("labs").join(lab).join(file), copy.join(file)).unwrap();
+    }
+    (dir, copy)
+}
+
+/// `labcheck selftest --jobs N` runs at most N scenarios at once. The lab's solution
+/// here first takes a gate (an atomic `mkdir`) and fails if another scenario holds it:
+/// with `--jobs 1` every scenario finds it free; with `--jobs 4` the solution and the
+/// near misses, which all start with the solution, collide.
+#[test]
+fn selftest_jobs_bounds_the_scenarios_at_once() {
+    let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
+    std::fs::rename(copy.join("solution.sh"), copy.join("original-solution.sh")).unwrap();
+    let gated = "#!/usr/bin/env bash\n\
+                 set -euo pipefail\n\
+                 mkdir \"$GATE\" || { echo 'another scenario is running' >&2; exit 1; }\n\
+                 trap 'rmdir \"$GATE\"' EXIT\n\
+                 sleep 1\n\
+                 bash ./original-solution.sh\n";
+    std::fs::write(copy.join("solution.sh"), gated).unwrap();
+    let gate = dir.path().join("gate");
+    let selftest = |jobs: &str| {
+        let out = labcheck()
+            .args(["selftest", "--labs"])
+            .arg(dir.path())
+            .args(["--format", "json", "--jobs", jobs, "--endpoint-url", &common::moto()])
+            .env("GATE", &gate)
+            .output()
+            .unwrap();
+        let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out, proofs)
+    };
+
+    let (out, proofs) = selftest("1");
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(proofs[0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
+
+    let (out, proofs) = selftest("4");
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let problems = proofs[0]["problems"].to_string();
+    assert!(problems.contains("another scenario is running"), "{proofs:#}");
+}
+
 /// `labcheck selftest` exits 1 when a lab is broken, and says which checks and why: here
 /// a near miss claims the wrong check (deleting the retention policy fails
 /// `log-group-retention`, not `alarm-condition`). The other checks stay proven.
 #[test]
 fn selftest_exits_1_naming_what_is_broken() {
-    let lab = "monitoring/metric-filter-alarm";
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join(lab);
-    std::fs::create_dir_all(&copy).unwrap();
-    std::fs::copy(common::repo().join("labs/skills.yaml"), dir.path().join("skills.yaml")).unwrap();
-    for file in ["lab.yaml", "solution.sh"] {
-        std::fs::copy(common::repo().join("labs").join(lab).join(file), copy.join(file)).unwrap();
-    }
-    let near_misses = std::fs::read_to_string(common::repo().join("labs").join(lab).join("near_misses.yaml")).unwrap();
+    let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
+    let near_misses = std::fs::read_to_string(copy.join("near_misses.yaml")).unwrap();
     let mislabelled = near_misses.replacen("fails: [log-group-retention]", "fails: [alarm-condition]", 1);
     assert_ne!(mislabelled, near_misses);
     std::fs::write(copy.join("near_misses.yaml"), mislabelled).unwrap();
