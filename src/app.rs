@@ -290,11 +290,11 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let jobs = args.jobs.unwrap_or_else(default_selftest_jobs);
+    let jobs = args.jobs.unwrap_or_else(default_selftest_jobs).max(1);
     let prover = Prover::new(conf, std::time::Duration::from_secs(args.max_wait), jobs);
     // Labs wait for the prover's scenario slots; a few in flight keep every slot busy.
     let proofs: Vec<_> =
-        futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(jobs.max(1)).collect().await;
+        futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(jobs).collect().await;
     let out = match args.format {
         SelftestFormat::Table => crate::selftest::render_table(&proofs, &args.emulator, false),
         SelftestFormat::Markdown => crate::selftest::render_table(&proofs, &args.emulator, true),

@@ -244,7 +244,6 @@ impl Prover {
     }
 
     async fn prove_with_log(&self, log: &CallLog, lab: &Lab) -> LabProof {
-        let base = &self.base;
         let mut proof =
             LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new(), operations: Vec::new() };
         let near_misses = match load_near_misses(lab) {
@@ -263,7 +262,7 @@ impl Prover {
         let empty = self.scenario(log, lab, &[]).await;
         // An emulator without some operation cannot run the solution either: say which
         // checks it cannot serve, and prove nothing more of this lab there.
-        let missing = match missing_operations(base, log, lab).await {
+        let missing = match missing_operations(&self.base, log, lab).await {
             Ok(missing) => missing,
             Err(e) => {
                 proof.problems.push(e);
@@ -301,98 +300,109 @@ impl Prover {
             .collect();
         let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| self.scenario(log, lab, scripts)));
         let (solved, misses) = tokio::join!(solved, misses);
-        let mut broken: BTreeMap<String, String> = BTreeMap::new();
-        let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
-            r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
-        };
-        for (phase, result) in [("empty account", &empty), ("solution", &solved)] {
-            if let Err(e) = result {
-                proof.problems.push(format!("{phase}: {e}"));
-            }
+        judge(lab, &near_misses, &empty, &solved, &misses, &mut proof);
+        proof
+    }
+}
+
+/// The verdict on each check from what its scenarios showed: problems for scenarios
+/// that could not run, then one [`CheckProof`] per check.
+fn judge(
+    lab: &Lab,
+    near_misses: &[NearMiss],
+    empty: &Result<LabResult, String>,
+    solved: &Result<LabResult, String>,
+    misses: &[Result<LabResult, String>],
+    proof: &mut LabProof,
+) {
+    let mut broken: BTreeMap<String, String> = BTreeMap::new();
+    let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
+        r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
+    };
+    for (phase, result) in [("empty account", empty), ("solution", solved)] {
+        if let Err(e) = result {
+            proof.problems.push(format!("{phase}: {e}"));
         }
-        // An operation the emulator lacks, met only once there was something to read (a
-        // Get after a List that found the solution's resource): not emulated, not broken.
-        let mut unemulated: BTreeMap<String, String> = BTreeMap::new();
-        for check in &lab.checks {
-            let id = &check.id;
-            let lacking = [outcome_in(&empty, id), outcome_in(&solved, id)]
-                .into_iter()
-                .flatten()
-                .find(|o| o.status == Status::Error && o.cause == Some(Cause::NotImplemented));
-            if let Some(o) = lacking {
-                unemulated.insert(id.clone(), o.operation.clone().unwrap_or_default());
+    }
+    // An operation the emulator lacks, met only once there was something to read (a
+    // Get after a List that found the solution's resource): not emulated, not broken.
+    let mut unemulated: BTreeMap<String, String> = BTreeMap::new();
+    for check in &lab.checks {
+        let id = &check.id;
+        let lacking = [outcome_in(empty, id), outcome_in(solved, id)]
+            .into_iter()
+            .flatten()
+            .find(|o| o.status == Status::Error && o.cause == Some(Cause::NotImplemented));
+        if let Some(o) = lacking {
+            unemulated.insert(id.clone(), o.operation.clone().unwrap_or_default());
+            continue;
+        }
+        if let Some(o) = outcome_in(empty, id)
+            && !matches!(o.status, Status::Fail | Status::Skip)
+        {
+            broken.insert(id.clone(), format!("on an empty account it is {}: {}", o.status.as_str(), o.message));
+        } else if let Some(o) = outcome_in(solved, id)
+            && o.status != Status::Pass
+        {
+            broken.insert(id.clone(), format!("after solution.sh it is {}: {}", o.status.as_str(), o.message));
+        }
+    }
+    let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (miss, result) in near_misses.iter().zip(misses) {
+        let result = match result {
+            Ok(r) => r,
+            Err(e) => {
+                proof.problems.push(format!("near miss `{}`: {e}", miss.id));
                 continue;
             }
-            if let Some(o) = outcome_in(&empty, id)
-                && !matches!(o.status, Status::Fail | Status::Skip)
-            {
-                broken.insert(id.clone(), format!("on an empty account it is {}: {}", o.status.as_str(), o.message));
-            } else if let Some(o) = outcome_in(&solved, id)
-                && o.status != Status::Pass
-            {
-                broken.insert(id.clone(), format!("after solution.sh it is {}: {}", o.status.as_str(), o.message));
+        };
+        let skipped = dependents(lab, &miss.fails);
+        for o in &result.outcomes {
+            if broken.contains_key(&o.id) || unemulated.contains_key(&o.id) {
+                continue;
             }
-        }
-        let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (miss, result) in near_misses.iter().zip(&misses) {
-            let result = match result {
-                Ok(r) => r,
-                Err(e) => {
-                    proof.problems.push(format!("near miss `{}`: {e}", miss.id));
-                    continue;
-                }
-            };
-            let skipped = dependents(lab, &miss.fails);
-            for o in &result.outcomes {
-                if broken.contains_key(&o.id) || unemulated.contains_key(&o.id) {
-                    continue;
-                }
-                let want = if miss.fails.contains(&o.id) {
-                    Status::Fail
-                } else if skipped.contains(&o.id) {
-                    Status::Skip
-                } else {
-                    Status::Pass
-                };
-                if o.status != want {
-                    let why = format!(
-                        "near miss `{}`: expected {}, got {}: {}",
-                        miss.id,
-                        want.as_str(),
-                        o.status.as_str(),
-                        o.message
-                    );
-                    broken.insert(o.id.clone(), why);
-                } else if want == Status::Fail {
-                    caught.entry(o.id.clone()).or_default().push(miss.id.clone());
-                }
-            }
-        }
-        for check in &lab.checks {
-            let id = &check.id;
-            let verdict = if let Some(operation) = unemulated.remove(id) {
-                Verdict::NotEmulated { operation }
-            } else if let Some(reason) = broken.remove(id) {
-                Verdict::Broken { reason }
-            } else if empty.is_err() || solved.is_err() {
-                Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
-            } else if status_of(&empty, id) != Some(Status::Fail) && !caught.contains_key(id) {
-                // A check never seen failing might be one that cannot fail.
-                Verdict::Broken {
-                    reason: "never seen failing: SKIP on an empty account and no near miss fails it".into(),
-                }
+            let want = if miss.fails.contains(&o.id) {
+                Status::Fail
+            } else if skipped.contains(&o.id) {
+                Status::Skip
             } else {
-                Verdict::Proven
+                Status::Pass
             };
-            proof.checks.push(CheckProof {
-                check: id.clone(),
-                verdict,
-                empty: status_of(&empty, id),
-                solution: status_of(&solved, id),
-                caught_by: caught.remove(id).unwrap_or_default(),
-            });
+            if o.status != want {
+                let why = format!(
+                    "near miss `{}`: expected {}, got {}: {}",
+                    miss.id,
+                    want.as_str(),
+                    o.status.as_str(),
+                    o.message
+                );
+                broken.insert(o.id.clone(), why);
+            } else if want == Status::Fail {
+                caught.entry(o.id.clone()).or_default().push(miss.id.clone());
+            }
         }
-        proof
+    }
+    for check in &lab.checks {
+        let id = &check.id;
+        let verdict = if let Some(operation) = unemulated.remove(id) {
+            Verdict::NotEmulated { operation }
+        } else if let Some(reason) = broken.remove(id) {
+            Verdict::Broken { reason }
+        } else if empty.is_err() || solved.is_err() {
+            Verdict::Broken { reason: "a scenario could not run (see problems)".into() }
+        } else if status_of(empty, id) != Some(Status::Fail) && !caught.contains_key(id) {
+            // A check never seen failing might be one that cannot fail.
+            Verdict::Broken { reason: "never seen failing: SKIP on an empty account and no near miss fails it".into() }
+        } else {
+            Verdict::Proven
+        };
+        proof.checks.push(CheckProof {
+            check: id.clone(),
+            verdict,
+            empty: status_of(empty, id),
+            solution: status_of(solved, id),
+            caught_by: caught.remove(id).unwrap_or_default(),
+        });
     }
 }
 
