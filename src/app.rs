@@ -266,7 +266,8 @@ fn default_selftest_jobs() -> usize {
 }
 
 async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
-    use crate::selftest::{Prover, is_local_endpoint};
+    use crate::emulator::Emulator;
+    use crate::selftest::Prover;
     use futures::StreamExt;
     let labs = match select_labs(loaded, &args.lab) {
         Ok(labs) => labs,
@@ -279,19 +280,18 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
-    match conf.endpoint_url() {
-        Some(url) if is_local_endpoint(url) => {}
-        other => {
+    let emulator = match Emulator::new(conf) {
+        Ok(emulator) => emulator,
+        Err(why) => {
             eprintln!(
-                "error: selftest runs the labs' solution scripts, which create resources; it only runs against a \
-                 local emulator (--endpoint-url http://127.0.0.1:PORT), not {}",
-                other.unwrap_or("real AWS")
+                "error: selftest runs the labs' solution scripts, which create resources, so it only runs against a \
+                 local emulator (--endpoint-url http://127.0.0.1:PORT): {why}"
             );
             return EXIT_BAD_INPUT;
         }
-    }
+    };
     let jobs = args.jobs.unwrap_or_else(default_selftest_jobs).max(1);
-    let prover = Prover::new(conf, std::time::Duration::from_secs(args.max_wait), jobs);
+    let prover = Prover::new(emulator, std::time::Duration::from_secs(args.max_wait), jobs);
     // Labs wait for the prover's scenario slots; a few in flight keep every slot busy.
     let proofs: Vec<_> =
         futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(jobs).collect().await;

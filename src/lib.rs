@@ -8,6 +8,7 @@ pub mod app;
 pub mod batch;
 pub mod cli;
 pub mod collect;
+pub mod emulator;
 pub mod expect;
 pub mod grade;
 pub mod lab;

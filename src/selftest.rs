@@ -14,6 +14,7 @@
 
 use crate::collect::record::CallLog;
 use crate::collect::{Cause, Clients, Ctx};
+use crate::emulator::Emulator;
 use crate::grade::{GradeOptions, LabResult, Outcome, Status, grade_lab};
 use crate::lab::near_miss::{NearMiss, load_near_misses};
 use crate::lab::{Lab, template};
@@ -69,18 +70,6 @@ impl LabProof {
     }
 }
 
-/// Whether an endpoint is on this machine: selftest refuses anything else.
-pub fn is_local_endpoint(url: &str) -> bool {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| &h[1..]).unwrap_or("")
-    } else {
-        host.split(':').next().unwrap_or("")
-    };
-    host == "localhost" || host == "::1" || host.starts_with("127.")
-}
-
 /// A fresh 12-digit account id for each scenario of this process.
 fn fresh_account() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -96,9 +85,10 @@ struct Account {
     env: Vec<(String, String)>,
 }
 
-async fn new_account(base: &SdkConfig) -> Result<Account, String> {
+async fn new_account(emulator: &Emulator) -> Result<Account, String> {
     let id = fresh_account();
     let role = format!("arn:aws:iam::{id}:role/labcheck-selftest");
+    let base = emulator.conf();
     let assumed = assume_role(base, &role, "labcheck-selftest", None).await?;
     let mut env = vec![
         ("AWS_ACCESS_KEY_ID".into(), assumed.access_key_id),
@@ -109,9 +99,6 @@ async fn new_account(base: &SdkConfig) -> Result<Account, String> {
     if let Some(region) = base.region() {
         env.push(("AWS_REGION".into(), region.to_string()));
         env.push(("AWS_DEFAULT_REGION".into(), region.to_string()));
-    }
-    if let Some(url) = base.endpoint_url() {
-        env.push(("AWS_ENDPOINT_URL".into(), url.to_string()));
     }
     Ok(Account { conf: assumed.conf, env })
 }
@@ -124,14 +111,22 @@ pub fn param_env(lab: &Lab) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn run_script(what: &str, script: ScriptSource<'_>, dir: &Path, env: &[(String, String)]) -> Result<(), String> {
-    let mut cmd = tokio::process::Command::new("bash");
-    match script {
-        ScriptSource::File(path) => cmd.arg(path),
-        ScriptSource::Inline(text) => cmd.arg("-euo").arg("pipefail").arg("-c").arg(text),
+async fn run_script(
+    emulator: &Emulator,
+    what: &str,
+    script: ScriptSource<'_>,
+    dir: &Path,
+    env: &[(String, String)],
+) -> Result<(), String> {
+    let path;
+    let args: Vec<&str> = match script {
+        ScriptSource::File(file) => {
+            path = file.to_string_lossy();
+            vec![&*path]
+        }
+        ScriptSource::Inline(text) => vec!["-euo", "pipefail", "-c", text],
     };
-    cmd.current_dir(dir).envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str()))).kill_on_drop(true);
-    cmd.stdin(std::process::Stdio::null());
+    let mut cmd = emulator.script_command(&args, dir, env);
     let out = tokio::time::timeout(SCRIPT_TIMEOUT, cmd.output())
         .await
         .map_err(|_| format!("{what} ran longer than {}s", SCRIPT_TIMEOUT.as_secs()))?
@@ -169,7 +164,7 @@ fn status_of(result: &Result<LabResult, String>, id: &str) -> Option<Status> {
 /// check's kind once in an empty account. Captures are not known there, so templates
 /// that name one read a placeholder: the answer is "no such resource", or "not
 /// implemented".
-async fn missing_operations(base: &SdkConfig, log: &CallLog, lab: &Lab) -> Result<BTreeMap<String, String>, String> {
+async fn missing_operations(base: &Emulator, log: &CallLog, lab: &Lab) -> Result<BTreeMap<String, String>, String> {
     let account = new_account(base).await?;
     let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
     let params = lab.param_values(&BTreeMap::new());
@@ -198,7 +193,7 @@ async fn missing_operations(base: &SdkConfig, log: &CallLog, lab: &Lab) -> Resul
 /// What every proof of one selftest run shares: the emulator, how long a check may
 /// take to settle, and how many scenarios run at once over all the labs.
 pub struct Prover {
-    base: SdkConfig,
+    base: Emulator,
     max_wait: Duration,
     /// A scenario runs AWS CLI processes, which are CPU-bound: more at once than a
     /// few per core only slows every call, until the emulator's answers outlast the
@@ -210,7 +205,7 @@ pub struct Prover {
 
 impl Prover {
     /// `jobs`: scenarios (a fresh account, its scripts, a grading) at once; at least 1.
-    pub fn new(base: SdkConfig, max_wait: Duration, jobs: usize) -> Self {
+    pub fn new(base: Emulator, max_wait: Duration, jobs: usize) -> Self {
         Prover { base, max_wait, scenarios: Semaphore::new(jobs.max(1)) }
     }
 
@@ -236,7 +231,7 @@ impl Prover {
         let mut env = account.env.clone();
         env.extend(param_env(lab));
         for (what, script) in scripts {
-            run_script(what, *script, &dir, &env).await?;
+            run_script(&self.base, what, *script, &dir, &env).await?;
         }
         let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
         let opts = GradeOptions { max_wait: Some(self.max_wait), ..GradeOptions::default() };

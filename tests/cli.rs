@@ -120,6 +120,38 @@ fn kinds_lists_selectors_and_calls() {
 fn selftest_refuses_a_real_account() {
     let out = labcheck().args(["selftest", "monitoring-metric-filter-alarm"]).assert().code(2).get_output().clone();
     assert!(stderr(&out).contains("only runs against a local emulator"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no endpoint URL is set"), "{}", stderr(&out));
+}
+
+/// Endpoints that look local but are not, from the command line or the environment, are
+/// refused before any request: the reason names what is wrong. (Unit tests in
+/// `src/emulator.rs` try many more spellings.)
+#[test]
+fn selftest_refuses_endpoints_that_only_look_local() {
+    for (url, why) in [
+        ("http://127.0.0.1@sts.amazonaws.com", "user information"),
+        ("http://127.attacker.example:4566", "not localhost or a loopback address"),
+        ("http://localhost.:4566", "not localhost or a loopback address"),
+        ("http://127.1:4566", "write it as http://127.0.0.1:4566"),
+    ] {
+        let from_flag = labcheck()
+            .args(["selftest", "monitoring-metric-filter-alarm", "--endpoint-url", url])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let from_env = labcheck()
+            .args(["selftest", "monitoring-metric-filter-alarm"])
+            .env("AWS_ENDPOINT_URL", url)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        for out in [from_flag, from_env] {
+            assert!(stderr(&out).contains(why), "{url}: {}", stderr(&out));
+            assert!(stdout(&out).is_empty(), "{url}: nothing was proven: {}", stdout(&out));
+        }
+    }
 }
 
 /// An unreachable endpoint is an ERROR naming the cause, with exit code 2.
@@ -324,6 +356,58 @@ fn selftest_jobs_bounds_the_scenarios_at_once() {
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let problems = proofs[0]["problems"].to_string();
     assert!(problems.contains("another scenario is running"), "{proofs:#}");
+}
+
+/// Service-specific endpoints in the environment (here a closed port standing in for
+/// real AWS) beside the emulator's `AWS_ENDPOINT_URL` reach neither labcheck's SDK
+/// clients nor the solution's AWS CLI, though both would prefer them: the lab is proven
+/// on the emulator, and the script saw no `AWS_*` variable but the scenario's own.
+#[test]
+fn selftest_keeps_every_request_on_the_emulator() {
+    let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
+    std::fs::rename(copy.join("solution.sh"), copy.join("original-solution.sh")).unwrap();
+    let dumping = "#!/usr/bin/env bash\n\
+                   set -euo pipefail\n\
+                   env | grep '^AWS_' | sort > \"$ENV_DUMP\"\n\
+                   bash ./original-solution.sh\n";
+    std::fs::write(copy.join("solution.sh"), dumping).unwrap();
+    let dump = dir.path().join("env");
+    let elsewhere = "http://127.0.0.1:9";
+    let out = labcheck()
+        .args(["selftest", "--labs"])
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .env("ENV_DUMP", &dump)
+        .env("AWS_ENDPOINT_URL", common::moto())
+        .env("AWS_ENDPOINT_URL_STS", elsewhere)
+        .env("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", elsewhere)
+        .env("AWS_ENDPOINT_URL_CLOUDWATCH", elsewhere)
+        .env("AWS_CA_BUNDLE", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(proofs[0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
+
+    let seen = std::fs::read_to_string(&dump).unwrap();
+    let names: Vec<&str> = seen.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
+    assert_eq!(
+        names,
+        [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_CONFIG_FILE",
+            "AWS_DEFAULT_REGION",
+            "AWS_ENDPOINT_URL",
+            "AWS_PAGER",
+            "AWS_REGION",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_SHARED_CREDENTIALS_FILE",
+        ],
+        "{seen}"
+    );
+    assert!(seen.contains(&format!("AWS_ENDPOINT_URL={}\n", common::moto())), "{seen}");
+    assert!(seen.contains("AWS_CONFIG_FILE=/dev/null\n") && seen.contains("AWS_SHARED_CREDENTIALS_FILE=/dev/null\n"));
 }
 
 /// `labcheck selftest` exits 1 when a lab is broken, and says which checks and why: here

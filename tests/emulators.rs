@@ -7,6 +7,7 @@
 
 mod common;
 
+use labcheck::emulator::Emulator;
 use labcheck::grade::{GradeOptions, Status, grade_lab};
 use labcheck::lab::load_labs;
 use labcheck::selftest::{LabProof, Prover, Verdict, render_table};
@@ -27,8 +28,8 @@ async fn prove_labs(endpoint: &str, skip: &[&str]) -> Vec<LabProof> {
     use futures::StreamExt;
     let loaded = load_labs(&common::repo().join("labs"));
     assert!(loaded.diagnostics.is_empty(), "labs do not validate: {:?}", loaded.diagnostics);
-    let conf = common::emulator_config(endpoint).await;
-    let prover = Prover::new(conf, std::time::Duration::from_secs(5), SCENARIOS_AT_ONCE);
+    let emulator = Emulator::new(common::emulator_config(endpoint).await).expect("a local emulator");
+    let prover = Prover::new(emulator, std::time::Duration::from_secs(5), SCENARIOS_AT_ONCE);
     let labs: Vec<_> = loaded.labs.iter().filter(|lab| !skip.contains(&lab.id.as_str())).collect();
     let mut proofs: Vec<LabProof> =
         futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(3).collect().await;
