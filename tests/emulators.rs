@@ -202,3 +202,84 @@ fn missing_service_is_an_error_naming_the_operation() {
         }
     }
 }
+
+/// The AWS CLI server answers every call as the CLI itself does: the same exit code,
+/// standard output and standard error, for successes, service errors and usage errors;
+/// with the call's own environment (keys, Region), working directory (relative
+/// `file://` arguments) and standard input.
+#[test]
+fn aws_cli_server_answers_as_the_cli_does() {
+    let repo = common::repo();
+    let real = repo.join("localstack/.venv-moto/bin/aws");
+    let shim = repo.join("localstack/run/bin/aws");
+    let socket = std::env::var("LABCHECK_AWS_CLI_SOCKET")
+        .expect("LABCHECK_AWS_CLI_SOCKET is not set: run the suite with `bash tests/run.sh`");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tags.json"), r#"{"team": "labcheck"}"#).unwrap();
+    let bucket = format!("cli-server-{}", std::process::id());
+    let run = |cli: &Path, region: &str, args: &[&str], stdin: &[u8]| {
+        let mut cmd = std::process::Command::new(cli);
+        for (key, _) in std::env::vars() {
+            if key.starts_with("AWS_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.args(args).current_dir(dir.path()).env("LABCHECK_AWS_CLI_SOCKET", &socket);
+        cmd.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test");
+        cmd.env("AWS_DEFAULT_REGION", region).env("AWS_ENDPOINT_URL", common::moto());
+        cmd.env("AWS_CONFIG_FILE", "/dev/null").env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+        cmd.stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let group = |cli: &str| format!("/labcheck/cli-server/{cli}-{}", std::process::id());
+    let calls: Vec<(&str, Vec<String>, &[u8])> = vec![
+        ("us-east-1", vec!["sts".into(), "get-caller-identity".into()], b""),
+        ("eu-west-1", vec!["configure".into(), "get".into(), "region".into()], b""),
+        ("us-east-1", vec!["iam".into(), "get-role".into(), "--role-name".into(), "missing".into()], b""),
+        ("us-east-1", vec!["logs".into(), "no-such-operation".into()], b""),
+        (
+            "us-east-1",
+            vec![
+                "s3".into(),
+                "cp".into(),
+                "-".into(),
+                format!("s3://{bucket}/from-stdin.txt"),
+                "--only-show-errors".into(),
+            ],
+            b"read from standard input\n",
+        ),
+        ("us-east-1", vec!["s3".into(), "cp".into(), format!("s3://{bucket}/from-stdin.txt"), "-".into()], b""),
+    ];
+    let (code, _, err) = run(&real, "us-east-1", &["s3api", "create-bucket", "--bucket", &bucket], b"");
+    assert_eq!(code, Some(0), "{err}");
+    for (region, args, stdin) in &calls {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let by_cli = run(&real, region, &args, stdin);
+        let by_server = run(&shim, region, &args, stdin);
+        assert_eq!(by_server, by_cli, "aws {}", args.join(" "));
+    }
+    // A call that creates: each CLI creates its own log group from a relative file://.
+    for (cli, name) in [(&real, group("cli")), (&shim, group("server"))] {
+        let (code, _, err) = run(
+            cli,
+            "us-east-1",
+            &["logs", "create-log-group", "--log-group-name", &name, "--tags", "file://tags.json"],
+            b"",
+        );
+        assert_eq!(code, Some(0), "{err}");
+        let (_, tags, _) = run(cli, "us-east-1", &["logs", "list-tags-log-group", "--log-group-name", &name], b"");
+        assert!(tags.contains("\"team\": \"labcheck\""), "{tags}");
+    }
+    // The s3 object really holds what the server's child read from standard input.
+    let (_, body, _) = run(&real, "us-east-1", &["s3", "cp", &format!("s3://{bucket}/from-stdin.txt"), "-"], b"");
+    assert_eq!(body, "read from standard input\n");
+}

@@ -165,12 +165,10 @@ fn emulator_policy(policy: &Value, removed: Option<&str>) -> Value {
 }
 
 /// The environment of a solution script: the admin's keys, the endpoint, the lab's
-/// params upper-cased (as `labcheck selftest` runs them), the pinned AWS CLI first on PATH.
+/// params upper-cased (as `labcheck selftest` runs them). The AWS CLI is the one on PATH,
+/// which `tests/run.sh` makes the pinned one.
 fn script_env(lab: &Lab, endpoint: &str, admin: &Credentials) -> Vec<(String, String)> {
-    let venv = common::repo().join("localstack/.venv-moto/bin");
-    let path = format!("{}:{}", venv.display(), std::env::var("PATH").unwrap_or_default());
     let mut env: Vec<(String, String)> = vec![
-        ("PATH".into(), path),
         ("AWS_ACCESS_KEY_ID".into(), admin.access_key_id().into()),
         ("AWS_SECRET_ACCESS_KEY".into(), admin.secret_access_key().into()),
         ("AWS_REGION".into(), "us-east-1".into()),
