@@ -20,7 +20,12 @@ TIMED_PORT=$(( PORT - 1 ))
 # for two CLI calls (~0.7 s each, over 2 s on a loaded 2-core machine) to see the
 # first stage still running.
 RUN_SECONDS=15
-AWS="$HERE/.venv-moto/bin/aws"
+# The pinned CLI; through the AWS CLI server's shim when one is started (tests/run.sh).
+if [[ -n ${LABCHECK_AWS_CLI_SOCKET:-} ]] && command -v aws >/dev/null; then
+  AWS=$(command -v aws)
+else
+  AWS="$HERE/.venv-moto/bin/aws"
+fi
 WORK=$(mktemp -d)
 PASSED=0
 FAILED=0

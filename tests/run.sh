@@ -32,16 +32,17 @@ bash localstack/moto.sh start
 INITIAL_NO_AUTH_ACTION_COUNT="$MOTO_IAM_UNAUTHENTICATED" MOTO_PORT="$MOTO_IAM_PORT" bash localstack/moto.sh start
 bash localstack/localstack.sh start
 
+# Lab solutions are AWS CLI scripts; the moto venv carries a pinned AWS CLI. Its fork
+# server answers them (the `aws` on PATH), which saves the CLI's start-up on every call.
+export PATH="$PWD/localstack/.venv-moto/bin:$PATH"
+eval "$(bash localstack/aws_cli.sh start)"
+
 # The extension's own tests (the AWS CLI against the extended moto, on its own ports).
 bash localstack/selftest_ext.sh
 
 export LABCHECK_MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 export LABCHECK_MOTO_IAM_ENDPOINT="http://127.0.0.1:$MOTO_IAM_PORT"
 export LABCHECK_LOCALSTACK_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT"
-# Lab solutions are AWS CLI scripts; the moto venv carries a pinned AWS CLI. Its fork
-# server answers them (the `aws` on PATH), which saves the CLI's start-up on every call.
-export PATH="$PWD/localstack/.venv-moto/bin:$PATH"
-eval "$(bash localstack/aws_cli.sh start)"
 
 # Keep cargo's output, and close with one line that totals every test binary.
 log=$(mktemp)
