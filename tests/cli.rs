@@ -320,21 +320,28 @@ fn copy_of_lab(lab: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, copy)
 }
 
+/// A copy of `lab` (as [`copy_of_lab`]) whose `solution.sh` first runs `prelude`, a few
+/// lines of bash, then the lab's own solution.
+fn lab_with_solution_after(lab: &str, prelude: &str) -> tempfile::TempDir {
+    let (dir, copy) = copy_of_lab(lab);
+    std::fs::rename(copy.join("solution.sh"), copy.join("original-solution.sh")).unwrap();
+    let wrapped = format!("#!/usr/bin/env bash\nset -euo pipefail\n{prelude}bash ./original-solution.sh\n");
+    std::fs::write(copy.join("solution.sh"), wrapped).unwrap();
+    dir
+}
+
 /// `labcheck selftest --jobs N` runs at most N scenarios at once. The lab's solution
 /// here first takes a gate (an atomic `mkdir`) and fails if another scenario holds it:
 /// with `--jobs 1` every scenario finds it free; with `--jobs 4` the solution and the
 /// near misses, which all start with the solution, collide.
 #[test]
 fn selftest_jobs_bounds_the_scenarios_at_once() {
-    let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
-    std::fs::rename(copy.join("solution.sh"), copy.join("original-solution.sh")).unwrap();
-    let gated = "#!/usr/bin/env bash\n\
-                 set -euo pipefail\n\
-                 mkdir \"$GATE\" || { echo 'another scenario is running' >&2; exit 1; }\n\
-                 trap 'rmdir \"$GATE\"' EXIT\n\
-                 sleep 1\n\
-                 bash ./original-solution.sh\n";
-    std::fs::write(copy.join("solution.sh"), gated).unwrap();
+    let dir = lab_with_solution_after(
+        "monitoring/metric-filter-alarm",
+        "mkdir \"$GATE\" || { echo 'another scenario is running' >&2; exit 1; }\n\
+         trap 'rmdir \"$GATE\"' EXIT\n\
+         sleep 1\n",
+    );
     let gate = dir.path().join("gate");
     let selftest = |jobs: &str| {
         let out = labcheck()
@@ -364,13 +371,7 @@ fn selftest_jobs_bounds_the_scenarios_at_once() {
 /// on the emulator, and the script saw no `AWS_*` variable but the scenario's own.
 #[test]
 fn selftest_keeps_every_request_on_the_emulator() {
-    let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
-    std::fs::rename(copy.join("solution.sh"), copy.join("original-solution.sh")).unwrap();
-    let dumping = "#!/usr/bin/env bash\n\
-                   set -euo pipefail\n\
-                   env | grep '^AWS_' | sort > \"$ENV_DUMP\"\n\
-                   bash ./original-solution.sh\n";
-    std::fs::write(copy.join("solution.sh"), dumping).unwrap();
+    let dir = lab_with_solution_after("monitoring/metric-filter-alarm", "env | grep '^AWS_' | sort > \"$ENV_DUMP\"\n");
     let dump = dir.path().join("env");
     let elsewhere = "http://127.0.0.1:9";
     let out = labcheck()
