@@ -16,6 +16,8 @@
 #   LABCHECK_MOTO_EXECUTION_SECONDS=0
 #                                how long a started pipeline execution stays
 #                                InProgress before it is Succeeded (read by the server)
+#   LABCHECK_MOTO_CLONE=off      no account copies (POST /_labcheck/clone-account), so
+#                                selftest runs each near miss's solution again
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"

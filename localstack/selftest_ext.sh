@@ -98,6 +98,14 @@ json() { "$HERE/.venv-moto/bin/python" -c 'import json,sys; d=json.load(sys.stdi
 # q ARGS...: run the CLI and print its stdout (for --query ... --output text).
 q() { aws_out "$@" || { printf 'call failed: %s\n' "$ERR" >&2; echo "<error>"; }; printf '%s' "$OUT"; }
 
+# as_account ID: credentials of a session in account ID.
+as_account() {
+  use_endpoint "$PORT"
+  read -r KEY SECRET TOKEN < <(q sts assume-role --role-arn "arn:aws:iam::$1:role/x" \
+    --role-session-name selftest --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text; echo)
+  export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN
+}
+
 # --- fixtures -----------------------------------------------------------------------
 
 RULE='{"ConfigRuleName":"s3-sse","Source":{"Owner":"AWS","SourceIdentifier":"S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"},"Scope":{"ComplianceResourceTypes":["AWS::S3::Bucket"]}}'
@@ -436,9 +444,7 @@ ok  "delete-patch-baseline" ssm delete-patch-baseline --baseline-id "$MINIMAL"
 err "get-patch-baseline after delete" DoesNotExistException ssm get-patch-baseline --baseline-id "$MINIMAL"
 
 section "STS assume-role into account 111111111111 (state per account)"
-read -r KEY SECRET TOKEN < <(q sts assume-role --role-arn arn:aws:iam::111111111111:role/x \
-  --role-session-name selftest --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text; echo)
-export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN
+as_account 111111111111
 is  "get-caller-identity: account 111111111111" \
     "$(q sts get-caller-identity --query Account --output text)" "111111111111"
 is  "alarms of the default account are not visible" \
@@ -493,6 +499,40 @@ is  "get-bucket-versioning: Enabled" "$(q s3api get-bucket-versioning --bucket l
 is  "the answer's root element" \
     "$(curl -s "$AWS_ENDPOINT_URL/labcheck-versioning?versioning" | tail -n 1)" \
     '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>'
+
+section "account copies: POST /_labcheck/clone-account (selftest's near misses start from one)"
+# clone SOURCE TARGET: print the HTTP status and the body.
+clone() {
+  curl -s -w ' %{http_code}' -X POST "$AWS_ENDPOINT_URL/_labcheck/clone-account" \
+    -H 'content-type: application/json' -d "{\"source\": \"$1\", \"target\": \"$2\"}"
+}
+as_account 222222222222
+matches "222222222222 is copied from 111111111111: the services it has state in" \
+    "$(clone 111111111111 222222222222)" '"codepipeline".*"config".*"iam".*"ssm".* 200$'
+is  "the copy's own credentials still say 222222222222" \
+    "$(q sts get-caller-identity --query Account --output text)" "222222222222"
+is  "the role, its ARN naming 222222222222" \
+    "$(q iam get-role --role-name codepipeline-demo --query Role.Arn --output text)" "arn:aws:iam::222222222222:role/codepipeline-demo"
+matches "the remediation configuration, its Arn naming 222222222222" \
+    "$(q configservice describe-remediation-configurations --config-rule-names s3-sse --query 'RemediationConfigurations[0].Arn' --output text)" \
+    '^arn:aws:config:us-east-1:222222222222:remediation-configuration/s3-sse/'
+is  "the pipeline" "$(q codepipeline get-pipeline --name demo --query pipeline.name --output text)" "demo"
+is  "the association" "$(q ssm list-associations --query 'Associations[0].AssociationName' --output text)" "patch-nightly"
+ok  "delete-role in the copy" iam delete-role --role-name codepipeline-demo
+err "the copy no longer has the role" NoSuchEntity iam get-role --role-name codepipeline-demo
+as_account 111111111111
+is  "111111111111's credentials still say 111111111111" \
+    "$(q sts get-caller-identity --query Account --output text)" "111111111111"
+is  "111111111111 keeps its role" \
+    "$(q iam get-role --role-name codepipeline-demo --query Role.Arn --output text)" "arn:aws:iam::111111111111:role/codepipeline-demo"
+as_account 333333333333
+matches "the default account copied: its buckets too" "$(clone 123456789012 333333333333)" '"s3".* 200$'
+is  "the copy's bucket keeps its versioning" \
+    "$(q s3api get-bucket-versioning --bucket labcheck-versioning --query Status --output text)" "Enabled"
+use_endpoint "$PORT"
+matches "refused: the same account" "$(clone 111111111111 111111111111)" 'same account.* 400$'
+matches "refused: not an account id" "$(clone 1111 222222222222)" 'source must be a 12-digit account id.* 400$'
+matches "refused: a GET" "$(curl -s -w ' %{http_code}' "$AWS_ENDPOINT_URL/_labcheck/clone-account")" ' 405$'
 
 section "reset"
 if MOTO_PORT=$PORT bash "$HERE/moto.sh" reset >/dev/null; then pass "moto.sh reset"; else fail "moto.sh reset" "failed"; fi

@@ -15,7 +15,10 @@ server starts it installs, one module per service beside this file:
 * ``ssm_state_manager``: SSM State Manager associations (Create/Describe/List/
   Update/DeleteAssociation) and GetPatchBaseline;
 * ``s3_versioning``: S3 GetBucketVersioning with the root element S3 sends, which the
-  AWS SDK for Rust requires.
+  AWS SDK for Rust requires;
+* ``account_clone``: ``POST /_labcheck/clone-account``, a copy of one account's state
+  under another account id, from which ``labcheck selftest`` starts each near miss
+  instead of re-running the lab's solution (not an AWS API; never on a graded account).
 
 All state lives in moto's per-account, per-Region backends: ``POST /moto-api/reset``
 clears it, and credentials from ``sts assume-role`` into another account see only
@@ -34,6 +37,7 @@ if _PARENT not in sys.path:
     sys.path.insert(0, _PARENT)
 
 from moto_ext import (  # noqa: E402
+    account_clone,
     cloudwatch_cbor,
     codepipeline_state,
     config_remediation,
@@ -41,13 +45,25 @@ from moto_ext import (  # noqa: E402
     ssm_state_manager,
 )
 
-EXTENSIONS = (config_remediation, codepipeline_state, cloudwatch_cbor, ssm_state_manager, s3_versioning)
+EXTENSIONS = (
+    config_remediation,
+    codepipeline_state,
+    cloudwatch_cbor,
+    ssm_state_manager,
+    s3_versioning,
+    account_clone,
+)
 
 
 def install() -> list[str]:
-    """Install every extension into the imported moto; returns what was added."""
+    """Install every extension into the imported moto; returns what was added.
+
+    ``LABCHECK_MOTO_CLONE=off`` leaves out the account copies (``bench/prove.sh``
+    measures selftest with and without them)."""
     added: list[str] = []
     for module in EXTENSIONS:
+        if module is account_clone and os.environ.get("LABCHECK_MOTO_CLONE") == "off":
+            continue
         added.extend(module.install())
     return added
 
