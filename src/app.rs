@@ -115,14 +115,17 @@ fn show(loaded: &LoadedLabs, wanted: &str) -> i32 {
     0
 }
 
+/// The labs, and the selftest scenarios beside them (near misses, alternatives).
 fn validate(loaded: &LoadedLabs) -> i32 {
-    print_diagnostics(&loaded.diagnostics);
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(loaded.labs.iter().flat_map(crate::lab::scenario::scenario_problems));
+    print_diagnostics(&diagnostics);
     let checks: usize = loaded.labs.iter().map(|l| l.checks.len()).sum();
-    if loaded.diagnostics.is_empty() {
+    if diagnostics.is_empty() {
         println!("{} labs, {checks} checks: no problems found", loaded.labs.len());
         0
     } else {
-        eprintln!("{} problem(s) found", loaded.diagnostics.len());
+        eprintln!("{} problem(s) found", diagnostics.len());
         EXIT_BAD_INPUT
     }
 }

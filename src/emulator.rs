@@ -57,6 +57,18 @@ pub fn check_local_endpoint(raw: &str) -> Result<(), String> {
     }
 }
 
+/// What an emulator said to a request to clone an account (see [`Emulator::clone_account`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cloned {
+    /// The target account now holds a copy of the source's state in these services.
+    Services(Vec<String>),
+    /// The emulator has no such endpoint (LocalStack, or moto without labcheck's extension).
+    Unsupported,
+}
+
+/// The moto extension's endpoint (`localstack/moto_ext/account_clone.py`). Not an AWS API.
+const CLONE_ACCOUNT_PATH: &str = "/_labcheck/clone-account";
+
 /// An SDK configuration whose every client is known to talk to a local emulator.
 #[derive(Clone, Debug)]
 pub struct Emulator {
@@ -101,6 +113,39 @@ impl Emulator {
         cmd.env("AWS_ENDPOINT_URL", &self.endpoint);
         cmd.envs(env.iter().filter(|(k, _)| k != "AWS_ENDPOINT_URL").map(|(k, v)| (k.as_str(), v.as_str())));
         cmd
+    }
+
+    /// Replace `target`'s state with a copy of `source`'s, where the emulator offers it:
+    /// selftest then starts a near miss from a solved account instead of re-running the
+    /// solution. Only over plain HTTP, to the endpoint the guard accepted.
+    pub async fn clone_account(&self, source: &str, target: &str) -> Result<Cloned, String> {
+        use http_body_util::{BodyExt, Full};
+        use hyper_util::client::legacy::Client;
+        use hyper_util::rt::TokioExecutor;
+
+        if !self.endpoint.starts_with("http://") {
+            return Ok(Cloned::Unsupported);
+        }
+        let url = format!("{}{CLONE_ACCOUNT_PATH}", self.endpoint.trim_end_matches('/'));
+        let body = serde_json::json!({ "source": source, "target": target }).to_string();
+        let request = hyper::Request::post(&url)
+            .header("content-type", "application/json")
+            .body(Full::new(bytes::Bytes::from(body)))
+            .map_err(|e| format!("cloning account {source}: {e}"))?;
+        let client = Client::builder(TokioExecutor::new()).build_http::<Full<bytes::Bytes>>();
+        let response = client.request(request).await.map_err(|e| format!("cloning account {source}: {e}"))?;
+        let status = response.status();
+        let body = response.into_body().collect().await.map_err(|e| format!("cloning account {source}: {e}"))?;
+        let answer: serde_json::Value = serde_json::from_slice(&body.to_bytes()).unwrap_or_default();
+        match (status.as_u16(), answer.get("services"), answer.get("error")) {
+            (200, Some(services), _) => {
+                Ok(Cloned::Services(serde_json::from_value(services.clone()).unwrap_or_default()))
+            }
+            (400 | 500, _, Some(error)) => {
+                Err(format!("the emulator could not clone account {source}: {}", error.as_str().unwrap_or_default()))
+            }
+            _ => Ok(Cloned::Unsupported),
+        }
     }
 }
 

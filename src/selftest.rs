@@ -7,16 +7,22 @@
 //! 1. empty account: every check must FAIL (or SKIP, when a check it needs failed);
 //! 2. after `solution.sh`: every check must PASS;
 //! 3. each near miss (`solution.sh`, then the mistake): exactly the named checks FAIL,
-//!    the checks that need them SKIP, all others PASS.
+//!    the checks that need them SKIP, all others PASS;
+//! 4. each alternative build (after `solution.sh`, or alone in an empty account): every
+//!    check PASSes.
+//!
+//! Where the emulator can copy an account (labcheck's moto extension), the solution
+//! runs once and each near miss (and alternative) starts from a copy of the solved
+//! account; elsewhere each runs the solution again first. Both give the same state.
 //!
 //! A check the emulator cannot serve (an ERROR whose cause is a missing operation) is
 //! "not emulated", with the operation named; anything else unexpected is "broken".
 
 use crate::collect::record::CallLog;
 use crate::collect::{Cause, Clients, Ctx};
-use crate::emulator::Emulator;
+use crate::emulator::{Cloned, Emulator};
 use crate::grade::{GradeOptions, LabResult, Outcome, Status, grade_lab};
-use crate::lab::near_miss::{NearMiss, load_near_misses};
+use crate::lab::scenario::{Alternative, AlternativeStart, NearMiss, load_alternatives, load_near_misses};
 use crate::lab::{Lab, template};
 use crate::target::assume_role;
 use aws_types::SdkConfig;
@@ -60,6 +66,8 @@ pub struct LabProof {
     pub checks: Vec<CheckProof>,
     /// Problems outside any one check: a script that failed, a near-miss file error.
     pub problems: Vec<String>,
+    /// Alternative builds (`alternatives.yaml`) after which every check passed.
+    pub alternatives: Vec<String>,
     /// Every AWS operation grading sent, in every scenario.
     pub operations: Vec<String>,
 }
@@ -79,8 +87,9 @@ fn fresh_account() -> String {
     format!("{:012}", 100_000_000_000 + (base.wrapping_mul(7919).wrapping_add(n * 104_729)) % 800_000_000_000)
 }
 
-/// One scenario's account: SDK config plus the environment scripts need.
+/// One scenario's account: its id, SDK config, and the environment scripts need.
 struct Account {
+    id: String,
     conf: SdkConfig,
     env: Vec<(String, String)>,
 }
@@ -100,7 +109,7 @@ async fn new_account(emulator: &Emulator) -> Result<Account, String> {
         env.push(("AWS_REGION".into(), region.to_string()));
         env.push(("AWS_DEFAULT_REGION".into(), region.to_string()));
     }
-    Ok(Account { conf: assumed.conf, env })
+    Ok(Account { id, conf: assumed.conf, env })
 }
 
 /// Params as the scripts read them: upper-cased names (their defaults).
@@ -201,12 +210,21 @@ pub struct Prover {
     /// also starts its per-account Kinesis backends one at a time, so a crowd of
     /// fresh accounts queues behind each other there.
     scenarios: Semaphore,
+    /// Whether the emulator copies accounts (asked once, on first need).
+    clones: tokio::sync::OnceCell<bool>,
+}
+
+/// Where a scenario's account starts: empty, or a copy of a solved account.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    Empty,
+    CopyOf(&'a str),
 }
 
 impl Prover {
     /// `jobs`: scenarios (a fresh account, its scripts, a grading) at once; at least 1.
     pub fn new(base: Emulator, max_wait: Duration, jobs: usize) -> Self {
-        Prover { base, max_wait, scenarios: Semaphore::new(jobs.max(1)) }
+        Prover { base, max_wait, scenarios: Semaphore::new(jobs.max(1)), clones: tokio::sync::OnceCell::new() }
     }
 
     /// Prove one lab against the emulator.
@@ -217,15 +235,31 @@ impl Prover {
         proof
     }
 
-    /// A scenario: a fresh account, optional scripts, then a grading.
-    async fn scenario(
+    /// Whether this emulator copies accounts: a copy between two unused accounts succeeds.
+    async fn clones_accounts(&self) -> bool {
+        *self
+            .clones
+            .get_or_init(|| async {
+                matches!(self.base.clone_account(&fresh_account(), &fresh_account()).await, Ok(Cloned::Services(_)))
+            })
+            .await
+    }
+
+    /// A fresh account, started as `start` says, after `scripts` ran in it.
+    async fn prepare(
         &self,
-        log: &CallLog,
         lab: &Lab,
+        start: Start<'_>,
         scripts: &[(String, ScriptSource<'_>)],
-    ) -> Result<LabResult, String> {
+    ) -> Result<Account, String> {
         let _permit = self.scenarios.acquire().await.map_err(|e| e.to_string())?;
         let account = new_account(&self.base).await?;
+        if let Start::CopyOf(source) = start {
+            match self.base.clone_account(source, &account.id).await? {
+                Cloned::Services(_) => {}
+                Cloned::Unsupported => return Err("the emulator stopped copying accounts".into()),
+            }
+        }
         let dir =
             lab.file.parent().and_then(|d| std::fs::canonicalize(d).ok()).unwrap_or_else(|| Path::new(".").into());
         let mut env = account.env.clone();
@@ -233,28 +267,51 @@ impl Prover {
         for (what, script) in scripts {
             run_script(&self.base, what, *script, &dir, &env).await?;
         }
+        Ok(account)
+    }
+
+    async fn grade(&self, log: &CallLog, lab: &Lab, account: &Account) -> Result<LabResult, String> {
+        let _permit = self.scenarios.acquire().await.map_err(|e| e.to_string())?;
         let ctx = Ctx::new(Clients::with_log(&account.conf, log.clone()));
         let opts = GradeOptions { max_wait: Some(self.max_wait), ..GradeOptions::default() };
         Ok(grade_lab(lab, &ctx, &opts).await)
     }
 
+    /// A scenario: a fresh account, started as `start` says, `scripts`, then a grading.
+    async fn scenario(
+        &self,
+        log: &CallLog,
+        lab: &Lab,
+        start: Start<'_>,
+        scripts: &[(String, ScriptSource<'_>)],
+    ) -> Result<LabResult, String> {
+        let account = self.prepare(lab, start, scripts).await?;
+        self.grade(log, lab, &account).await
+    }
+
     async fn prove_with_log(&self, log: &CallLog, lab: &Lab) -> LabProof {
-        let mut proof =
-            LabProof { lab: lab.id.clone(), checks: Vec::new(), problems: Vec::new(), operations: Vec::new() };
-        let near_misses = match load_near_misses(lab) {
-            Ok(n) => n,
-            Err(diags) => {
-                proof.problems.extend(diags.iter().map(ToString::to_string));
-                vec![]
-            }
+        let mut proof = LabProof {
+            lab: lab.id.clone(),
+            checks: Vec::new(),
+            problems: Vec::new(),
+            alternatives: Vec::new(),
+            operations: Vec::new(),
         };
+        let near_misses = load_near_misses(lab).unwrap_or_else(|diags| {
+            proof.problems.extend(diags.iter().map(ToString::to_string));
+            vec![]
+        });
+        let alternatives = load_alternatives(lab).unwrap_or_else(|diags| {
+            proof.problems.extend(diags.iter().map(ToString::to_string));
+            vec![]
+        });
         // Absolute, since scripts run in the lab's folder.
         let solution = lab.file.parent().map(|d| d.join("solution.sh")).and_then(|p| std::fs::canonicalize(p).ok());
         let Some(solution) = solution else {
             proof.problems.push("no solution.sh beside lab.yaml".into());
             return proof;
         };
-        let empty = self.scenario(log, lab, &[]).await;
+        let empty = self.scenario(log, lab, Start::Empty, &[]).await;
         // An emulator without some operation cannot run the solution either: say which
         // checks it cannot serve, and prove nothing more of this lab there.
         let missing = match missing_operations(&self.base, log, lab).await {
@@ -282,34 +339,78 @@ impl Prover {
             }
             return proof;
         }
-        let solution_only = [("solution.sh".to_string(), ScriptSource::File(&solution))];
-        let solved = self.scenario(log, lab, &solution_only);
-        let miss_scripts: Vec<Vec<(String, ScriptSource)>> = near_misses
+        let solution_run = ("solution.sh".to_string(), ScriptSource::File(&solution));
+        let solution_only = std::slice::from_ref(&solution_run);
+        // Each near miss and alternative: whether it starts from the solved build, and its script.
+        let plans: Vec<(bool, (String, ScriptSource))> = near_misses
             .iter()
-            .map(|m: &NearMiss| {
-                vec![
-                    ("solution.sh".to_string(), ScriptSource::File(&solution)),
-                    (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run)),
-                ]
+            .map(|m| (true, (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run))))
+            .chain(alternatives.iter().map(|a| {
+                (
+                    a.from == AlternativeStart::Solution,
+                    (format!("alternative `{}`", a.id), ScriptSource::Inline(&a.run)),
+                )
+            }))
+            .collect();
+        // Where the emulator copies accounts, the solution runs once and the scenarios
+        // that start from it start from a copy; elsewhere each runs the solution first.
+        let solved_account = match self.clones_accounts().await {
+            true => Some(self.prepare(lab, Start::Empty, solution_only).await),
+            false => None,
+        };
+        let scripts: Vec<Vec<(String, ScriptSource)>> = plans
+            .iter()
+            .map(|(after_solution, run)| match *after_solution && solved_account.is_none() {
+                true => vec![solution_run.clone(), run.clone()],
+                false => vec![run.clone()],
             })
             .collect();
-        let misses = futures::future::join_all(miss_scripts.iter().map(|scripts| self.scenario(log, lab, scripts)));
-        let (solved, misses) = tokio::join!(solved, misses);
-        judge(lab, &near_misses, &empty, &solved, &misses, &mut proof);
+        let runs = futures::future::join_all(plans.iter().zip(&scripts).map(|((after_solution, _), scripts)| {
+            let start = match (after_solution, &solved_account) {
+                (true, Some(Ok(account))) => Ok(Start::CopyOf(&account.id)),
+                (true, Some(Err(e))) => Err(e.clone()),
+                _ => Ok(Start::Empty),
+            };
+            async move { self.scenario(log, lab, start?, scripts).await }
+        }));
+        let solved = async {
+            match &solved_account {
+                Some(Ok(account)) => self.grade(log, lab, account).await,
+                Some(Err(e)) => Err(e.clone()),
+                None => self.scenario(log, lab, Start::Empty, solution_only).await,
+            }
+        };
+        let (solved, mut misses) = tokio::join!(solved, runs);
+        let built_otherwise = misses.split_off(near_misses.len());
+        let scenarios = Scenarios {
+            empty,
+            solved,
+            near_misses: &near_misses,
+            misses,
+            alternatives: &alternatives,
+            built_otherwise,
+        };
+        judge(lab, &scenarios, &mut proof);
         proof
     }
 }
 
+/// What each scenario of a lab's proof graded.
+struct Scenarios<'a> {
+    empty: Result<LabResult, String>,
+    solved: Result<LabResult, String>,
+    near_misses: &'a [NearMiss],
+    /// One per near miss.
+    misses: Vec<Result<LabResult, String>>,
+    alternatives: &'a [Alternative],
+    /// One per alternative.
+    built_otherwise: Vec<Result<LabResult, String>>,
+}
+
 /// The verdict on each check from what its scenarios showed: problems for scenarios
 /// that could not run, then one [`CheckProof`] per check.
-fn judge(
-    lab: &Lab,
-    near_misses: &[NearMiss],
-    empty: &Result<LabResult, String>,
-    solved: &Result<LabResult, String>,
-    misses: &[Result<LabResult, String>],
-    proof: &mut LabProof,
-) {
+fn judge(lab: &Lab, scenarios: &Scenarios, proof: &mut LabProof) {
+    let Scenarios { empty, solved, near_misses, misses, alternatives, built_otherwise } = scenarios;
     let mut broken: BTreeMap<String, String> = BTreeMap::new();
     let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
         r.as_ref().ok().and_then(|r| r.outcomes.iter().find(|o| o.id == id).cloned())
@@ -343,7 +444,7 @@ fn judge(
         }
     }
     let mut caught: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (miss, result) in near_misses.iter().zip(misses) {
+    for (miss, result) in near_misses.iter().zip(misses.iter()) {
         let result = match result {
             Ok(r) => r,
             Err(e) => {
@@ -375,6 +476,26 @@ fn judge(
             } else if want == Status::Fail {
                 caught.entry(o.id.clone()).or_default().push(miss.id.clone());
             }
+        }
+    }
+    // An alternative build passes every check the emulator serves.
+    for (alternative, result) in alternatives.iter().zip(built_otherwise) {
+        let result = match result {
+            Ok(r) => r,
+            Err(e) => {
+                proof.problems.push(format!("alternative `{}`: {e}", alternative.id));
+                continue;
+            }
+        };
+        let mut passed = true;
+        for o in result.outcomes.iter().filter(|o| !unemulated.contains_key(&o.id) && o.status != Status::Pass) {
+            passed = false;
+            let why =
+                format!("alternative `{}`: expected PASS, got {}: {}", alternative.id, o.status.as_str(), o.message);
+            broken.entry(o.id.clone()).or_insert(why);
+        }
+        if passed {
+            proof.alternatives.push(alternative.id.clone());
         }
     }
     for check in &lab.checks {
@@ -425,7 +546,21 @@ pub fn render_table(proofs: &[LabProof], emulator: &str, markdown: bool) -> Stri
             ]);
         }
     }
-    let mut out = table.to_string() + "\n";
+    // In Markdown a table ends at a blank line; the terminal needs none.
+    let end = if markdown { "\n\n" } else { "\n" };
+    let mut out = table.to_string() + end;
+    if proofs.iter().any(|p| !p.alternatives.is_empty()) {
+        let mut built = Table::new();
+        built.load_style(if markdown { presets::ASCII_MARKDOWN } else { presets::UTF8_FULL_CONDENSED });
+        built.set_header(["lab", "alternative builds that pass every check"]);
+        for proof in proofs.iter().filter(|p| !p.alternatives.is_empty()) {
+            built.add_row([proof.lab.as_str(), &proof.alternatives.join(", ")]);
+        }
+        if !markdown {
+            out.push('\n');
+        }
+        out.push_str(&(built.to_string() + end));
+    }
     for proof in proofs {
         for p in &proof.problems {
             out.push_str(&format!("{}: {p}\n", proof.lab));

@@ -314,8 +314,11 @@ fn copy_of_lab(lab: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let copy = dir.path().join(lab);
     std::fs::create_dir_all(&copy).unwrap();
     std::fs::copy(common::repo().join("labs/skills.yaml"), dir.path().join("skills.yaml")).unwrap();
-    for file in ["lab.yaml", "solution.sh", "near_misses.yaml"] {
-        std::fs::copy(common::repo().join("labs").join(lab).join(file), copy.join(file)).unwrap();
+    for file in ["lab.yaml", "solution.sh", "near_misses.yaml", "alternatives.yaml"] {
+        let original = common::repo().join("labs").join(lab).join(file);
+        if original.exists() {
+            std::fs::copy(original, copy.join(file)).unwrap();
+        }
     }
     (dir, copy)
 }
@@ -330,18 +333,42 @@ fn lab_with_solution_after(lab: &str, prelude: &str) -> tempfile::TempDir {
     dir
 }
 
-/// `labcheck selftest --jobs N` runs at most N scenarios at once. The lab's solution
-/// here first takes a gate (an atomic `mkdir`) and fails if another scenario holds it:
-/// with `--jobs 1` every scenario finds it free; with `--jobs 4` the solution and the
-/// near misses, which all start with the solution, collide.
+/// On moto (whose extension copies accounts) a lab's solution runs once, however many
+/// near misses and alternatives start from it, and the lab is still proven.
+#[test]
+fn selftest_runs_the_solution_once_where_the_emulator_copies_accounts() {
+    let dir = lab_with_solution_after("monitoring/metric-filter-alarm", "echo ran >> \"$RUNS\"\n");
+    let runs = dir.path().join("runs");
+    let out = labcheck()
+        .args(["selftest", "--labs"])
+        .arg(dir.path())
+        .args(["--format", "json", "--endpoint-url", &common::moto()])
+        .env("RUNS", &runs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(proofs[0]["checks"].as_array().unwrap().len() > 1, "{proofs:#}");
+    assert!(proofs[0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
+    assert!(proofs[0]["alternatives"].as_array().is_some_and(|a| !a.is_empty()), "{proofs:#}");
+    assert_eq!(std::fs::read_to_string(&runs).unwrap(), "ran\n");
+}
+
+/// `labcheck selftest --jobs N` runs at most N scenarios at once. The lab's alternative
+/// builds here first take a gate (an atomic `mkdir`) and fail if another scenario holds
+/// it: with `--jobs 1` every scenario finds it free; with `--jobs 4` the alternatives,
+/// which start at once, collide.
 #[test]
 fn selftest_jobs_bounds_the_scenarios_at_once() {
-    let dir = lab_with_solution_after(
-        "monitoring/metric-filter-alarm",
-        "mkdir \"$GATE\" || { echo 'another scenario is running' >&2; exit 1; }\n\
-         trap 'rmdir \"$GATE\"' EXIT\n\
-         sleep 1\n",
-    );
+    let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
+    let gated = "mkdir \"$GATE\" || { echo 'another scenario is running' >&2; exit 1; }\n\
+                 trap 'rmdir \"$GATE\"' EXIT\n\
+                 sleep 1\n";
+    let alternatives: Vec<serde_json::Value> = (1..=3)
+        .map(|n| serde_json::json!({"id": format!("gated-{n}"), "description": "takes the gate", "run": gated}))
+        .collect();
+    let file = serde_json::json!({ "alternatives": alternatives });
+    std::fs::write(copy.join("alternatives.yaml"), file.to_string()).unwrap(); // JSON is YAML
     let gate = dir.path().join("gate");
     let selftest = |jobs: &str| {
         let out = labcheck()

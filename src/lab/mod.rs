@@ -7,7 +7,7 @@
 pub mod diagnostic;
 pub mod load;
 pub mod locate;
-pub mod near_miss;
+pub mod scenario;
 pub mod skills;
 pub mod template;
 pub mod validate;

@@ -1,11 +1,19 @@
-//! `near_misses.yaml` beside a lab: realistic mistakes, each a mutation applied after the
-//! reference solution, and the checks that must then fail. `selftest` runs them.
+//! The scenarios beside a lab that `selftest` runs against an emulator, each in an
+//! account of its own:
+//!
+//! - `near_misses.yaml`: realistic mistakes, each a mutation applied after the reference
+//!   solution, and the checks that must then fail;
+//! - `alternatives.yaml`: other correct builds of the same lab (another syntax, another
+//!   API, CloudFormation, extra candidates, the newer form of a setting), after which
+//!   every check must pass.
 
 use super::load::{parse_yaml, read_text};
 use super::locate::Locator;
 use super::{Diagnostic, Lab};
 use serde::Deserialize;
-use std::path::Path;
+use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,47 +32,123 @@ pub struct NearMiss {
     pub fails: Vec<String>,
 }
 
-pub const FILE_NAME: &str = "near_misses.yaml";
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternatives {
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A correct build done another way: after it, every check PASSes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    pub id: String,
+    pub description: String,
+    /// Bash run with the solution's environment, in the account `from` names.
+    pub run: String,
+    #[serde(default)]
+    pub from: AlternativeStart,
+}
+
+/// Where an alternative starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlternativeStart {
+    /// After `solution.sh`: the script changes part of the reference build (replaces a
+    /// resource with an equivalent one, adds candidates beside it).
+    #[default]
+    Solution,
+    /// An empty account: the script is a whole build of its own.
+    Empty,
+}
+
+pub const NEAR_MISSES_FILE: &str = "near_misses.yaml";
+pub const ALTERNATIVES_FILE: &str = "alternatives.yaml";
 
 /// Load the near misses of `lab` (none when the file is absent), checked against its checks.
 pub fn load_near_misses(lab: &Lab) -> Result<Vec<NearMiss>, Vec<Diagnostic>> {
-    let Some(dir) = lab.file.parent() else { return Ok(vec![]) };
-    let path = dir.join(FILE_NAME);
-    if !path.exists() {
-        return Ok(vec![]);
+    let Some((path, text, file)) = load_beside::<NearMisses>(lab, NEAR_MISSES_FILE)? else { return Ok(vec![]) };
+    let mut problems = Problems::new(&path, &text);
+    problems.unique_ids("near_misses", file.near_misses.iter().map(|m| m.id.as_str()));
+    for (i, miss) in file.near_misses.iter().enumerate() {
+        if miss.fails.is_empty() {
+            problems.add(format!("near_misses[{i}].fails"), "name at least one check that this mistake fails".into());
+        }
+        for (j, check) in miss.fails.iter().enumerate() {
+            if lab.check(check).is_none() {
+                problems.add(format!("near_misses[{i}].fails[{j}]"), format!("no check `{check}` in lab `{}`", lab.id));
+            }
+        }
     }
-    let text = read_text(&path).map_err(|d| vec![d])?;
-    let file: NearMisses = parse_yaml(&path, &text).map_err(|d| vec![d])?;
-    let problems = check_references(&path, &text, lab, &file.near_misses);
-    if problems.is_empty() { Ok(file.near_misses) } else { Err(problems) }
+    problems.into_result(file.near_misses)
 }
 
-fn check_references(path: &Path, text: &str, lab: &Lab, misses: &[NearMiss]) -> Vec<Diagnostic> {
-    let locator = Locator::new(text);
-    let mut problems = Vec::new();
-    let mut add = |field: String, message: String| {
-        let pos = locator.find(&field);
-        problems.push(Diagnostic {
-            file: path.to_path_buf(),
+/// Load the alternative builds of `lab` (none when the file is absent).
+pub fn load_alternatives(lab: &Lab) -> Result<Vec<Alternative>, Vec<Diagnostic>> {
+    let Some((path, text, file)) = load_beside::<Alternatives>(lab, ALTERNATIVES_FILE)? else { return Ok(vec![]) };
+    let mut problems = Problems::new(&path, &text);
+    problems.unique_ids("alternatives", file.alternatives.iter().map(|a| a.id.as_str()));
+    for (i, alternative) in file.alternatives.iter().enumerate() {
+        if alternative.run.trim().is_empty() {
+            problems.add(format!("alternatives[{i}].run"), "an alternative build needs a script".into());
+        }
+    }
+    problems.into_result(file.alternatives)
+}
+
+/// Every problem in the scenario files beside `lab`, for `labcheck validate`.
+pub fn scenario_problems(lab: &Lab) -> Vec<Diagnostic> {
+    let mut problems = load_near_misses(lab).err().unwrap_or_default();
+    problems.extend(load_alternatives(lab).err().unwrap_or_default());
+    problems
+}
+
+/// The file `name` beside `lab.yaml`, parsed; `None` when there is none.
+fn load_beside<T: DeserializeOwned>(lab: &Lab, name: &str) -> Result<Option<(PathBuf, String, T)>, Vec<Diagnostic>> {
+    let Some(dir) = lab.file.parent() else { return Ok(None) };
+    let path = dir.join(name);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = read_text(&path).map_err(|d| vec![d])?;
+    let parsed = parse_yaml(&path, &text).map_err(|d| vec![d])?;
+    Ok(Some((path, text, parsed)))
+}
+
+/// Diagnostics for one scenario file, each placed at its field.
+struct Problems<'a> {
+    path: &'a Path,
+    locator: Locator,
+    found: Vec<Diagnostic>,
+}
+
+impl<'a> Problems<'a> {
+    fn new(path: &'a Path, text: &str) -> Self {
+        Problems { path, locator: Locator::new(text), found: Vec::new() }
+    }
+
+    fn add(&mut self, field: String, message: String) {
+        let pos = self.locator.find(&field);
+        self.found.push(Diagnostic {
+            file: self.path.to_path_buf(),
             line: pos.map(|p| p.line),
             col: pos.map(|p| p.col),
             field,
             message,
         });
-    };
-    let mut ids = std::collections::HashSet::new();
-    for (i, miss) in misses.iter().enumerate() {
-        if !ids.insert(miss.id.as_str()) {
-            add(format!("near_misses[{i}].id"), format!("duplicate near-miss id `{}`", miss.id));
-        }
-        if miss.fails.is_empty() {
-            add(format!("near_misses[{i}].fails"), "name at least one check that this mistake fails".into());
-        }
-        for (j, check) in miss.fails.iter().enumerate() {
-            if lab.check(check).is_none() {
-                add(format!("near_misses[{i}].fails[{j}]"), format!("no check `{check}` in lab `{}`", lab.id));
+    }
+
+    /// Each id once in the list `list`.
+    fn unique_ids<'i>(&mut self, list: &str, ids: impl Iterator<Item = &'i str>) {
+        let mut seen = HashSet::new();
+        for (i, id) in ids.enumerate() {
+            if !seen.insert(id) {
+                self.add(format!("{list}[{i}].id"), format!("duplicate id `{id}`"));
             }
         }
     }
-    problems
+
+    fn into_result<T>(self, value: T) -> Result<T, Vec<Diagnostic>> {
+        if self.found.is_empty() { Ok(value) } else { Err(self.found) }
+    }
 }
