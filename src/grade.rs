@@ -11,7 +11,7 @@ use crate::lab::template::{self, Vars};
 use crate::lab::{Check, Expectation, Lab, MatchMode};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -78,6 +78,9 @@ pub struct Outcome {
     pub attempts: u32,
     #[serde(skip)]
     pub captures: Vars,
+    /// On a PASS of a check that captures: how many resources it could have bound.
+    #[serde(skip)]
+    pub candidates: usize,
 }
 
 /// Something a check does while it runs, for progress output.
@@ -118,8 +121,62 @@ impl LabResult {
     }
 }
 
+/// Which candidate each capturing check binds, by its position among the check's
+/// candidates; a check not named binds its first.
+type Choices = BTreeMap<String, usize>;
+
+/// At most this many gradings of one lab while looking for the candidates that let the
+/// checks down a `needs` chain pass. Reads are memoised, so each costs little.
+pub const MAX_CHAIN_GRADINGS: usize = 32;
+
 /// Grade one lab against the account behind `ctx`.
+///
+/// A check that captures (an alarm's name) may find several resources that satisfy it
+/// (a draft alarm beside the finished one). Its captures feed the checks that need it,
+/// so grading binds the candidate that lets most of them pass: first the first
+/// candidate of each such check, then, while something fails, other candidates
+/// (breadth first, at most [`MAX_CHAIN_GRADINGS`] gradings), keeping the grading that
+/// earns the most points (the earliest among equals).
 pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
+    let needed: HashSet<&str> = lab.checks.iter().flat_map(|c| c.needs.iter().map(String::as_str)).collect();
+    let branches = |choices: &Choices, graded: &LabResult| -> Vec<Choices> {
+        let open = graded.outcomes.iter().filter(|o| needed.contains(o.id.as_str()) && !choices.contains_key(&o.id));
+        open.flat_map(|o| {
+            (1..o.candidates).map(|k| {
+                let mut next = choices.clone();
+                next.insert(o.id.clone(), k);
+                next
+            })
+        })
+        .collect()
+    };
+    let mut best = grade_with(lab, ctx, opts, &Choices::new()).await;
+    let mut queue: VecDeque<Choices> = branches(&Choices::new(), &best).into();
+    // Other gradings read the memo and do not wait for `eventually` checks again.
+    let again = GradeOptions { max_wait: Some(Duration::ZERO), progress: None, ..opts.clone() };
+    let mut tried: BTreeSet<Choices> = BTreeSet::from([Choices::new()]);
+    while tried.len() < MAX_CHAIN_GRADINGS && best.count(Status::Pass) < best.outcomes.len() {
+        let Some(choices) = queue.pop_front() else { break };
+        if !tried.insert(choices.clone()) {
+            continue;
+        }
+        let graded = grade_with(lab, ctx, &again, &choices).await;
+        queue.extend(branches(&choices, &graded));
+        if graded.earned() > best.earned() {
+            best = graded;
+        }
+    }
+    for o in best.outcomes.iter_mut().filter(|o| o.candidates > 1 && needed.contains(o.id.as_str())) {
+        o.message.push_str(&format!(
+            " (one of {} candidates; the checks that need it were graded with the one that passes most)",
+            o.candidates
+        ));
+    }
+    best
+}
+
+/// Grade one lab with the candidates `choices` names.
+async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices) -> LabResult {
     let params = lab.param_values(&opts.params);
     let mut done: HashMap<String, Outcome> = HashMap::new();
     let mut pending: Vec<&Check> = lab.checks.iter().collect();
@@ -138,7 +195,7 @@ pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
             let vars = vars_for(check, params, &done);
             async move {
                 let outcome = match vars {
-                    Ok(vars) => run_check(check, ctx, vars, opts).await,
+                    Ok(vars) => run_check(check, ctx, vars, opts, choices.get(&check.id).copied().unwrap_or(0)).await,
                     Err(failed) => {
                         let mut o = skipped(check, format!("needs `{failed}`, which did not pass"));
                         o.title = template::render_str(&check.title, params).unwrap_or(o.title);
@@ -203,6 +260,7 @@ fn base_outcome(check: &Check, status: Status, message: String) -> Outcome {
         skills: check.skills.clone(),
         attempts: 0,
         captures: Vars::new(),
+        candidates: 0,
     }
 }
 
@@ -228,7 +286,7 @@ fn lab_error(check: &Check, message: String) -> Outcome {
     o
 }
 
-async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions) -> Outcome {
+async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions, choice: usize) -> Outcome {
     let Some(kind) = collect::kind(&check.kind) else {
         return lab_error(check, format!("unknown resource kind `{}`", check.kind));
     };
@@ -255,7 +313,7 @@ async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions) ->
             }
         };
         let verdict = evaluate(&resources, &rendered.expectations, check.match_mode);
-        let mut outcome = rendered.outcome(check, kind.name, verdict, &resources);
+        let mut outcome = rendered.outcome(check, kind.name, verdict, &resources, choice);
         outcome.attempts = attempt;
         let retry_at = deadline.zip(check.eventually).and_then(|(end, e)| {
             let next = (Instant::now() + Duration::from_secs(e.interval)).min(end);
@@ -318,28 +376,42 @@ impl Rendered {
         })
     }
 
-    fn outcome(&self, check: &Check, kind: &str, verdict: Verdict, resources: &[Resource]) -> Outcome {
+    /// What this check captures from `resource`; `None` when a capture finds nothing.
+    fn captures_of(&self, resource: &Resource) -> Option<Vars> {
+        self.capture
+            .iter()
+            .map(|(name, expr)| {
+                let found = search(expr, &resource.fact);
+                (!found.is_null()).then(|| (name.clone(), found))
+            })
+            .collect()
+    }
+
+    fn outcome(&self, check: &Check, kind: &str, verdict: Verdict, resources: &[Resource], choice: usize) -> Outcome {
         let mut o = base_outcome(check, Status::Fail, String::new());
         o.title = self.title.clone();
         o.hint = self.hint.clone();
         match verdict {
-            Verdict::Pass { first } => {
-                let resource = &resources[first];
-                let mut captures = Vars::new();
-                for (name, expr) in &self.capture {
-                    let found = search(expr, &resource.fact);
-                    if found.is_null() {
-                        o.message =
-                            format!("{}: found nothing at `{}` to capture as `{name}`", resource.id, expr.as_str());
-                        o.resource = Some(resource.id.clone());
-                        return o;
-                    }
-                    captures.insert(name.clone(), found);
-                }
+            Verdict::Pass { passing } => {
+                // Candidates: passing resources with every capture present. A check
+                // that others need binds the one `choice` names (the first by default).
+                let captured: Vec<(usize, Vars)> =
+                    passing.iter().filter_map(|&i| self.captures_of(&resources[i]).map(|vars| (i, vars))).collect();
+                let Some((index, captures)) = captured.get(choice.min(captured.len().saturating_sub(1))).cloned()
+                else {
+                    let resource = &resources[passing[0]];
+                    let missing = self.capture.iter().find(|(_, expr)| search(expr, &resource.fact).is_null());
+                    let (name, expr) = missing.expect("a passing resource without captures lacks one");
+                    o.message = format!("{}: found nothing at `{}` to capture as `{name}`", resource.id, expr.as_str());
+                    o.resource = Some(resource.id.clone());
+                    return o;
+                };
+                let resource = &resources[index];
                 o.status = Status::Pass;
                 o.earned = o.points;
                 o.hint = None;
                 o.captures = captures;
+                o.candidates = if self.capture.is_empty() { 1 } else { captured.len() };
                 o.resource = Some(resource.id.clone());
                 o.message = match resources.len() {
                     1 => format!("{} is as expected", resource.id),
@@ -390,8 +462,9 @@ pub fn search(expr: &jmespath::Expression<'_>, fact: &Value) -> Value {
 
 #[derive(Debug, PartialEq)]
 pub enum Verdict {
+    /// Every resource that satisfies the check, in the order they were listed.
     Pass {
-        first: usize,
+        passing: Vec<usize>,
     },
     NoResources,
     /// The resource the message should speak of, with all its findings.
@@ -441,9 +514,9 @@ pub fn evaluate(resources: &[Resource], expectations: &[Compiled], mode: MatchMo
         .collect();
     let passes = |f: &Vec<Finding>| f.iter().all(|x| x.ok);
     match mode {
-        MatchMode::Any => match per_resource.iter().position(passes) {
-            Some(first) => Verdict::Pass { first },
-            None => {
+        MatchMode::Any => match (0..resources.len()).filter(|&i| passes(&per_resource[i])).collect::<Vec<_>>() {
+            passing if !passing.is_empty() => Verdict::Pass { passing },
+            _ => {
                 // Speak of the resource that came closest.
                 let best = (0..resources.len())
                     .max_by_key(|&i| (per_resource[i].iter().filter(|f| f.ok).count(), std::cmp::Reverse(i)))
@@ -452,7 +525,7 @@ pub fn evaluate(resources: &[Resource], expectations: &[Compiled], mode: MatchMo
             }
         },
         MatchMode::All => match per_resource.iter().position(|f| !passes(f)) {
-            None => Verdict::Pass { first: 0 },
+            None => Verdict::Pass { passing: (0..resources.len()).collect() },
             Some(bad) => {
                 Verdict::Fail { resource: bad, findings: per_resource.into_iter().nth(bad).unwrap_or_default() }
             }
@@ -477,7 +550,7 @@ mod tests {
     #[test]
     fn any_passes_on_first_matching_resource() {
         let r = [res("a", json!({"n": 1})), res("b", json!({"n": 5}))];
-        assert_eq!(evaluate(&r, &exps("[{path: n, min: 3}]"), MatchMode::Any), Verdict::Pass { first: 1 });
+        assert_eq!(evaluate(&r, &exps("[{path: n, min: 3}]"), MatchMode::Any), Verdict::Pass { passing: vec![1] });
     }
 
     #[test]
@@ -499,7 +572,7 @@ mod tests {
         assert!(matches!(v, Verdict::Fail { resource: 1, .. }), "{v:?}");
         assert_eq!(
             evaluate(&r[..1], &exps("[{path: s, equals: CURRENT}]"), MatchMode::All),
-            Verdict::Pass { first: 0 }
+            Verdict::Pass { passing: vec![0] }
         );
     }
 
@@ -510,7 +583,7 @@ mod tests {
 
     #[test]
     fn no_expectations_pass_on_existence() {
-        assert_eq!(evaluate(&[res("a", json!({}))], &[], MatchMode::Any), Verdict::Pass { first: 0 });
+        assert_eq!(evaluate(&[res("a", json!({}))], &[], MatchMode::Any), Verdict::Pass { passing: vec![0] });
     }
 
     #[test]

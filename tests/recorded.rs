@@ -146,3 +146,41 @@ async fn denied_calls_make_errors_not_failures() {
     }
     assert!(result.count(Status::Error) > 0);
 }
+
+/// Two Config rules satisfy the first check; only the second has the remediation the
+/// next check needs. Grading binds the capture to the rule that completes the chain,
+/// and says it chose among candidates.
+#[tokio::test]
+async fn a_capture_binds_the_candidate_that_completes_the_chain() {
+    let rule = |name: &str| {
+        json!({"ConfigRuleName": name, "ConfigRuleArn": format!("arn:aws:config:us-east-1:123456789012:config-rule/{name}"),
+               "ConfigRuleId": format!("config-rule-{name}"), "ConfigRuleState": "ACTIVE",
+               "Source": {"Owner": "AWS", "SourceIdentifier": "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"}})
+    };
+    let rules = json!({"ConfigRules": [rule("a-draft"), rule("s3-sse")]}).to_string();
+    let describe_rules = mock!(Config::describe_config_rules).then_http_response(move || http(200, rules.clone()));
+    let remediation = |name: &'static str, configs: Value| {
+        let body = json!({ "RemediationConfigurations": configs }).to_string();
+        mock!(Config::describe_remediation_configurations)
+            .match_requests(move |req| req.config_rule_names() == [name])
+            .then_http_response(move || http(200, body.clone()))
+    };
+    let draft = remediation("a-draft", json!([]));
+    let finished = remediation(
+        "s3-sse",
+        json!([{"ConfigRuleName": "s3-sse", "TargetType": "SSM_DOCUMENT", "TargetId": "AWS-EnableS3BucketEncryption",
+                "Automatic": true, "MaximumAutomaticAttempts": 5, "RetryAttemptSeconds": 60}]),
+    );
+    let lab: labcheck::lab::Lab = serde_yaml::from_str(
+        "id: chain\ntitle: t\nsummary: s\nchecks:\n\
+         - {id: rule, title: r, kind: config.rule, expect: [{path: Source.SourceIdentifier, equals: S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED}], capture: {rule_name: ConfigRuleName}}\n\
+         - {id: remediated, title: m, kind: config.remediation, needs: [rule], select: {rule: '{{ rule_name }}'}, expect: [{path: Automatic, equals: true}]}\n",
+    )
+    .unwrap();
+    let result = grade_lab(&lab, &config_ctx(&[&describe_rules, &draft, &finished]), &GradeOptions::default()).await;
+    let statuses: Vec<Status> = result.outcomes.iter().map(|o| o.status).collect();
+    assert_eq!(statuses, [Status::Pass, Status::Pass], "{:#?}", result.outcomes);
+    assert_eq!(result.outcomes[0].resource.as_deref(), Some("s3-sse"));
+    assert!(result.outcomes[0].message.contains("one of 2 candidates"), "{}", result.outcomes[0].message);
+    assert_eq!(describe_rules.num_calls(), 1, "the other grading reads the memo");
+}
