@@ -500,6 +500,28 @@ is  "the answer's root element" \
     "$(curl -s "$AWS_ENDPOINT_URL/labcheck-versioning?versioning" | tail -n 1)" \
     '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>'
 
+section "EventBridge TestEventPattern (examples from the EventBridge user guide)"
+EC2_EVENT='{"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","account":"111122223333","time":"2017-12-22T18:43:48Z","region":"us-west-1","resources":["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"],"detail":{"instance-id":"i-1234567890abcdef0","state":"terminated","c-count":5,"source-ip":"10.0.0.8"}}'
+# pattern_result LABEL PATTERN EXPECTED: TestEventPattern on the EC2 event above.
+pattern_result() {
+  is "$1" "$(q events test-event-pattern --event-pattern "$2" --event "$EC2_EVENT" --query Result --output text)" "$3"
+}
+pattern_result "exact values match"          '{"source":["aws.ec2"],"detail":{"state":["terminated","stopped"]}}' True
+pattern_result "another state does not"      '{"source":["aws.ec2"],"detail":{"state":["running"]}}' False
+pattern_result "prefix"                      '{"detail-type":[{"prefix":"EC2 Instance"}]}' True
+pattern_result "anything-but excludes"       '{"detail":{"state":[{"anything-but":["terminated"]}]}}' False
+pattern_result "numeric range"               '{"detail":{"c-count":[{"numeric":[">",0,"<=",5]}]}}' True
+pattern_result "numeric out of range"        '{"detail":{"c-count":[{"numeric":[">",5]}]}}' False
+pattern_result "exists: false on a present field" '{"detail":{"state":[{"exists":false}]}}' False
+pattern_result "exists: false on an absent field" '{"detail":{"nope":[{"exists":false}]}}' True
+pattern_result "cidr"                        '{"detail":{"source-ip":[{"cidr":"10.0.0.0/24"}]}}' True
+pattern_result "\$or of two branches"        '{"source":["aws.ec2"],"$or":[{"detail":{"state":["running"]}},{"detail":{"c-count":[5]}}]}' True
+err "a pattern that is not JSON" InvalidEventPatternException events test-event-pattern --event-pattern '{' --event "$EC2_EVENT"
+err "a pattern value that is a string" InvalidEventPatternException \
+    events test-event-pattern --event-pattern '{"source":"aws.ec2"}' --event "$EC2_EVENT"
+err "an event without its envelope" ValidationException \
+    events test-event-pattern --event-pattern '{"source":["aws.ec2"]}' --event '{"source":"aws.ec2"}'
+
 section "account copies: POST /_labcheck/clone-account (selftest's near misses start from one)"
 # clone SOURCE TARGET: print the HTTP status and the body.
 clone() {

@@ -16,6 +16,8 @@ server starts it installs, one module per service beside this file:
   Update/DeleteAssociation) and GetPatchBaseline;
 * ``s3_versioning``: S3 GetBucketVersioning with the root element S3 sends, which the
   AWS SDK for Rust requires;
+* ``events_test_pattern``: EventBridge TestEventPattern (moto declares it and answers
+  nothing), matched with moto's own event-pattern engine;
 * ``account_clone``: ``POST /_labcheck/clone-account``, a copy of one account's state
   under another account id, from which ``labcheck selftest`` starts each near miss
   instead of re-running the lab's solution (not an AWS API; never on a graded account).
@@ -41,6 +43,7 @@ from moto_ext import (  # noqa: E402
     cloudwatch_cbor,
     codepipeline_state,
     config_remediation,
+    events_test_pattern,
     s3_versioning,
     ssm_state_manager,
 )
@@ -51,6 +54,7 @@ EXTENSIONS = (
     cloudwatch_cbor,
     ssm_state_manager,
     s3_versioning,
+    events_test_pattern,
     account_clone,
 )
 

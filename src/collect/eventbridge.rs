@@ -1,4 +1,5 @@
-//! EventBridge: rules (event patterns decoded) and their targets.
+//! EventBridge: rules (event patterns decoded), their targets, and what a pattern
+//! matches (TestEventPattern against a lab's sample events).
 
 use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, raw::decode_documents, resources_from};
 use crate::collect::error::CollectError;
@@ -6,7 +7,7 @@ use crate::{raw_call, raw_pages};
 use futures::FutureExt;
 use serde_json::Value;
 
-pub static KINDS: &[&Kind] = &[&RULE, &TARGET];
+pub static KINDS: &[&Kind] = &[&RULE, &TARGET, &PATTERN_TEST];
 
 const EVENT_BUS: SelectorKey = SelectorKey::optional("event_bus", "event bus name (default: the default bus)");
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
@@ -32,6 +33,69 @@ pub static TARGET: Kind = Kind {
     cli: "aws events list-targets-by-rule --rule R --query 'Targets[]'",
     collect: |ctx, sel| collect_targets(ctx, sel).boxed(),
 };
+
+pub static PATTERN_TEST: Kind = Kind {
+    name: "events.pattern_test",
+    description: "What an event pattern matches, asked of EventBridge (TestEventPattern, which changes nothing) with \
+                  the lab's sample events: the samples it misses (missed) and those it wrongly matches \
+                  (wrongly_matched).",
+    selector: &[
+        SelectorKey::required("pattern", "the event pattern: an object (a captured EventPattern) or its JSON text"),
+        SelectorKey::optional("match", "sample events the pattern must match"),
+        SelectorKey::optional("no_match", "sample events the pattern must not match"),
+    ],
+    one_of: &[],
+    operations: &["events:TestEventPattern"],
+    unnamed_only: &[],
+    cli: "aws events test-event-pattern --event-pattern P --event E (per sample)",
+    collect: |ctx, sel| collect_pattern_test(ctx, sel).boxed(),
+};
+
+/// Test the pattern against each sample. A sample needs only what the pattern looks at
+/// (`source`, `detail-type`, `detail`): the envelope fields the API requires and a
+/// sample leaves out are filled with placeholders.
+async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let op = "events:TestEventPattern";
+    let pattern = match sel.get("pattern") {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => return Ok(vec![]),
+    };
+    let samples = |key: &str| sel.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let (mut missed, mut wrongly_matched) = (Vec::new(), Vec::new());
+    for (should_match, events) in [(true, samples("match")), (false, samples("no_match"))] {
+        for (n, sample) in events.into_iter().enumerate() {
+            let event = with_envelope(sample.clone(), n).to_string();
+            let input = format!("{pattern} {event}");
+            let request = ctx.clients.eventbridge.test_event_pattern().event_pattern(&pattern).event(&event);
+            let body = raw_call!(ctx, op, &input, &[], request).await?;
+            match (should_match, body.get("Result").and_then(Value::as_bool)) {
+                (true, Some(false)) => missed.push(sample),
+                (false, Some(true)) => wrongly_matched.push(sample),
+                _ => {}
+            }
+        }
+    }
+    Ok(found("event pattern", serde_json::json!({ "missed": missed, "wrongly_matched": wrongly_matched })))
+}
+
+/// `sample` with the fields TestEventPattern requires, where it has none of its own.
+fn with_envelope(mut sample: Value, n: usize) -> Value {
+    if let Some(event) = sample.as_object_mut() {
+        let placeholders = [
+            ("id", Value::from(format!("labcheck-sample-{n}"))),
+            ("account", Value::from("123456789012")),
+            ("time", Value::from("2026-01-01T00:00:00Z")),
+            ("region", Value::from("us-east-1")),
+            ("resources", Value::Array(vec![])),
+            ("detail", serde_json::json!({})),
+        ];
+        for (key, value) in placeholders {
+            event.entry(key).or_insert(value);
+        }
+    }
+    sample
+}
 
 async fn collect_rules(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let bus = sel.str("event_bus").map(str::to_string);

@@ -376,10 +376,14 @@ pub fn keep_latest(mut resources: Vec<Resource>, selector: &Selector, time_field
     resources
 }
 
-/// Whether an operation only reads: the prefixes of AWS's read-only API verbs.
+/// Whether an operation only reads: the prefixes of AWS's read-only API verbs, and the
+/// two pattern tests (they evaluate a pattern against sample data the call carries, and
+/// store nothing).
 pub fn is_read_operation(operation: &str) -> bool {
+    const PATTERN_TESTS: &[&str] = &["events:TestEventPattern", "logs:TestMetricFilter"];
     let name = operation.split_once(':').map_or(operation, |(_, n)| n);
     ["Describe", "Get", "List", "BatchGet"].iter().any(|verb| name.starts_with(verb))
+        || PATTERN_TESTS.contains(&operation)
 }
 
 impl Kind {
@@ -470,6 +474,8 @@ mod tests {
         assert!(!is_read_operation("logs:PutRetentionPolicy"));
         assert!(!is_read_operation("config:DeleteConfigRule"));
         assert!(is_read_operation("config:BatchGetResourceConfig"));
+        assert!(is_read_operation("events:TestEventPattern"));
+        assert!(!is_read_operation("apigateway:TestInvokeMethod"), "a Test verb that runs something");
     }
 
     #[test]
