@@ -2,7 +2,7 @@
 //! matches (TestEventPattern against a lab's sample events).
 
 use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, raw::decode_documents, resources_from};
-use crate::collect::error::CollectError;
+use crate::collect::error::{Cause, CollectError};
 use crate::{raw_call, raw_pages};
 use futures::FutureExt;
 use serde_json::Value;
@@ -41,8 +41,8 @@ pub static PATTERN_TEST: Kind = Kind {
                   (wrongly_matched).",
     selector: &[
         SelectorKey::required("pattern", "the event pattern: an object (a captured EventPattern) or its JSON text"),
-        SelectorKey::optional("match", "sample events the pattern must match"),
-        SelectorKey::optional("no_match", "sample events the pattern must not match"),
+        SelectorKey::samples("match", "sample events the pattern must match"),
+        SelectorKey::samples("no_match", "sample events the pattern must not match"),
     ],
     one_of: &[],
     operations: &["events:TestEventPattern"],
@@ -69,9 +69,13 @@ async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
             let input = format!("{pattern} {event}");
             let request = ctx.clients.eventbridge.test_event_pattern().event_pattern(&pattern).event(&event);
             let body = raw_call!(ctx, op, &input, &[], request).await?;
-            match (should_match, body.get("Result").and_then(Value::as_bool)) {
-                (true, Some(false)) => missed.push(sample),
-                (false, Some(true)) => wrongly_matched.push(sample),
+            // An empty answer (moto without labcheck's extension) is no verdict at all.
+            let Some(matched) = body.get("Result").and_then(Value::as_bool) else {
+                return Err(CollectError::new(op, Cause::NotImplemented, "the answer has no Result"));
+            };
+            match (should_match, matched) {
+                (true, false) => missed.push(sample),
+                (false, true) => wrongly_matched.push(sample),
                 _ => {}
             }
         }

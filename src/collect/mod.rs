@@ -66,6 +66,8 @@ pub type Selector = BTreeMap<String, Value>;
 pub enum SelectorType {
     String,
     Bool,
+    /// A list of sample documents (events, log lines) written in the lab.
+    Samples,
 }
 
 #[derive(Debug)]
@@ -85,6 +87,11 @@ impl SelectorKey {
     /// A string key every check of the kind must give.
     pub const fn required(name: &'static str, doc: &'static str) -> Self {
         SelectorKey { name, ty: SelectorType::String, required: true, doc }
+    }
+
+    /// An optional list of samples.
+    pub const fn samples(name: &'static str, doc: &'static str) -> Self {
+        SelectorKey { name, ty: SelectorType::Samples, required: false, doc }
     }
 }
 

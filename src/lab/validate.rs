@@ -177,9 +177,14 @@ fn check_kind(p: &mut Problems, at: &str, check: &Check) {
         let ok = match spec.ty {
             SelectorType::String => value.is_string(),
             SelectorType::Bool => value.is_boolean(),
+            SelectorType::Samples => value.is_array(),
         };
         if !ok {
-            let want = if spec.ty == SelectorType::Bool { "true or false" } else { "a string" };
+            let want = match spec.ty {
+                SelectorType::String => "a string",
+                SelectorType::Bool => "true or false",
+                SelectorType::Samples => "a list of samples",
+            };
             p.add(format!("{at}.select.{key}"), format!("selector `{key}` must be {want}"));
         }
     }
