@@ -365,7 +365,7 @@ impl Rendered {
         let capture = check
             .capture
             .iter()
-            .map(|(name, path)| jmespath::compile(path).map(|expr| (name.clone(), expr)).map_err(|e| e.to_string()))
+            .map(|(name, path)| crate::paths::compile(path).map(|expr| (name.clone(), expr)).map_err(|e| e.to_string()))
             .collect::<Result<_, _>>()?;
         Ok(Rendered {
             title: text(&check.title)?,
@@ -485,7 +485,7 @@ pub struct Compiled {
 impl Compiled {
     pub fn new(expectation: Expectation) -> Result<Compiled, String> {
         let matcher = Matcher::from_expectation(&expectation)?;
-        let path = jmespath::compile(&expectation.path).map_err(|e| e.to_string())?;
+        let path = crate::paths::compile(&expectation.path).map_err(|e| e.to_string())?;
         Ok(Compiled { expectation, matcher, path })
     }
 }
@@ -609,7 +609,7 @@ mod tests {
 
     #[test]
     fn jmespath_runtime_errors_are_nothing_found() {
-        let expr = jmespath::compile("length(a)").unwrap();
+        let expr = crate::paths::compile("length(a)").unwrap();
         assert_eq!(search(&expr, &json!({"a": 5})), Value::Null);
     }
 }

@@ -12,6 +12,7 @@ pub mod emulator;
 pub mod expect;
 pub mod grade;
 pub mod lab;
+pub mod paths;
 pub mod policy;
 pub mod report;
 pub mod selftest;

@@ -104,7 +104,7 @@ pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Dia
             if !is_identifier(name) {
                 p.add(format!("{at}.capture.{name}"), "capture names are letters, digits and underscores");
             }
-            if let Err(err) = jmespath::compile(path) {
+            if let Err(err) = crate::paths::compile(path) {
                 p.add(format!("{at}.capture.{name}"), format!("invalid JMESPath: {}", one_line(&err.to_string())));
             }
             mine.insert(name);
@@ -201,7 +201,7 @@ fn check_kind(p: &mut Problems, at: &str, check: &Check) {
 fn check_expectations(p: &mut Problems, at: &str, check: &Check) {
     for (i, e) in check.expect.iter().enumerate() {
         let here = format!("{at}.expect[{i}]");
-        if let Err(err) = jmespath::compile(&e.path) {
+        if let Err(err) = crate::paths::compile(&e.path) {
             p.add(format!("{here}.path"), format!("invalid JMESPath `{}`: {}", e.path, one_line(&err.to_string())));
         }
         if template::names(&e.path).next().is_some() {

@@ -1,0 +1,134 @@
+//! JMESPath as labs write it: the standard functions, plus a few that ask what a policy
+//! value means rather than how it is spelt.
+//!
+//! - `action_matches(actions, 'service:Action')`: whether an IAM `Action` (or `NotAction`)
+//!   value, a string or a list, covers the action. IAM reads `*` as any run of
+//!   characters and `?` as any one, and ignores letter case in action names, so
+//!   `secretsmanager:Get*` and `SecretsManager:getsecretvalue` both cover
+//!   `secretsmanager:GetSecretValue`.
+//! - `arn_matches(resources, 'arn:…')`: whether a `Resource` (or `NotResource`) value
+//!   covers the ARN, with the same wildcards; ARNs keep their case.
+//! - `lower(string)`: the string in lower case, for names AWS compares without case
+//!   (condition keys, `Bool` values).
+//!
+//! A null or missing value covers nothing.
+
+use jmespath::functions::{ArgumentType, CustomFunction, Signature};
+use jmespath::{Context, Expression, JmespathError, Rcvar, Runtime, Variable};
+use std::sync::{Arc, LazyLock};
+
+static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+    let mut runtime = Runtime::new();
+    runtime.register_builtin_functions();
+    let patterns_and_value = || {
+        let patterns = ArgumentType::Union(vec![ArgumentType::String, ArgumentType::Array, ArgumentType::Null]);
+        Signature::new(vec![patterns, ArgumentType::String], None)
+    };
+    runtime.register_function(
+        "action_matches",
+        Box::new(CustomFunction::new(patterns_and_value(), Box::new(|args, _| covers(args, true)))),
+    );
+    runtime.register_function(
+        "arn_matches",
+        Box::new(CustomFunction::new(patterns_and_value(), Box::new(|args, _| covers(args, false)))),
+    );
+    runtime.register_function(
+        "lower",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::String], None),
+            Box::new(|args: &[Rcvar], _: &mut Context<'_>| {
+                Ok(Arc::new(Variable::String(args[0].as_string().map(|s| s.to_lowercase()).unwrap_or_default())))
+            }),
+        )),
+    );
+    runtime
+});
+
+/// Compile a lab's JMESPath with labcheck's functions.
+pub fn compile(expression: &str) -> Result<Expression<'static>, JmespathError> {
+    RUNTIME.compile(expression)
+}
+
+/// `args[0]` (a pattern or list of patterns) covers `args[1]`.
+fn covers(args: &[Rcvar], ignore_case: bool) -> Result<Rcvar, JmespathError> {
+    let value = args[1].as_string().cloned().unwrap_or_default();
+    let patterns: Vec<String> = match &*args[0] {
+        Variable::String(s) => vec![s.clone()],
+        Variable::Array(items) => items.iter().filter_map(|v| v.as_string().cloned()).collect(),
+        _ => vec![],
+    };
+    let fold = |s: &str| if ignore_case { s.to_lowercase() } else { s.to_string() };
+    let value = fold(&value);
+    Ok(Arc::new(Variable::Bool(patterns.iter().any(|p| wildcard_match(&fold(p), &value)))))
+}
+
+/// IAM's wildcard match: `*` is any run of characters (also none), `?` any one.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    // Where the last `*` was, and the text position it has swallowed up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn eval(expr: &str, data: Value) -> Value {
+        crate::grade::search(&compile(expr).unwrap(), &data)
+    }
+
+    /// The examples of the IAM User Guide's Action and Resource element pages.
+    #[test]
+    fn wildcards_as_iam_reads_them() {
+        assert!(wildcard_match("iam:*accesskey*", "iam:createaccesskey"));
+        assert!(wildcard_match("s3:*", "s3:getobject"));
+        assert!(wildcard_match("*", "anything:at-all"));
+        assert!(wildcard_match("arn:aws:s3:::amzn-s3-demo-bucket/*", "arn:aws:s3:::amzn-s3-demo-bucket/a/b.txt"));
+        assert!(!wildcard_match("arn:aws:s3:::amzn-s3-demo-bucket/*", "arn:aws:s3:::amzn-s3-demo-bucket"));
+        assert!(wildcard_match("arn:aws:iam::123456789012:user/D???", "arn:aws:iam::123456789012:user/Dave"));
+        assert!(!wildcard_match("arn:aws:iam::123456789012:user/D???", "arn:aws:iam::123456789012:user/Diane"));
+        assert!(wildcard_match("a*b*c", "axxbyyc"));
+        assert!(!wildcard_match("a*b*c", "axxbyy"));
+        assert!(wildcard_match("", ""));
+        assert!(!wildcard_match("", "x"));
+    }
+
+    #[test]
+    fn action_matches_ignores_case_and_takes_a_string_or_a_list() {
+        let statement = json!({"Action": ["ec2:Describe*", "SecretsManager:get*"], "Single": "s3:*"});
+        assert_eq!(eval("action_matches(Action, 'secretsmanager:GetSecretValue')", statement.clone()), json!(true));
+        assert_eq!(eval("action_matches(Single, 's3:GetObject')", statement.clone()), json!(true));
+        assert_eq!(eval("action_matches(Action, 'secretsmanager:PutSecretValue')", statement.clone()), json!(false));
+        assert_eq!(eval("action_matches(Missing, 's3:GetObject')", statement), json!(false));
+    }
+
+    #[test]
+    fn arn_matches_keeps_case() {
+        let statement = json!({"Resource": "arn:aws:s3:::Data/*"});
+        assert_eq!(eval("arn_matches(Resource, 'arn:aws:s3:::Data/x')", statement.clone()), json!(true));
+        assert_eq!(eval("arn_matches(Resource, 'arn:aws:s3:::data/x')", statement), json!(false));
+    }
+
+    #[test]
+    fn lower_folds_case() {
+        assert_eq!(eval("lower(k)", json!({"k": "aws:MultiFactorAuthPresent"})), json!("aws:multifactorauthpresent"));
+    }
+}
