@@ -129,6 +129,9 @@ type Choices = BTreeMap<String, usize>;
 /// checks down a `needs` chain pass. Reads are memoised, so each costs little.
 pub const MAX_CHAIN_GRADINGS: usize = 32;
 
+/// At most this many candidate bindings from one resource's `each` captures.
+const MAX_EACH_CANDIDATES: usize = 16;
+
 /// Grade one lab against the account behind `ctx`.
 ///
 /// A check that captures (an alarm's name) may find several resources that satisfy it
@@ -335,7 +338,7 @@ struct Rendered {
     hint: Option<String>,
     selector: Selector,
     expectations: Vec<Compiled>,
-    capture: Vec<(String, jmespath::Expression<'static>)>,
+    capture: Vec<(String, jmespath::Expression<'static>, bool)>,
 }
 
 impl Rendered {
@@ -365,8 +368,11 @@ impl Rendered {
         let capture = check
             .capture
             .iter()
-            .map(|(name, path)| crate::paths::compile(path).map(|expr| (name.clone(), expr)).map_err(|e| e.to_string()))
-            .collect::<Result<_, _>>()?;
+            .map(|(name, capture)| {
+                let expr = crate::paths::compile(capture.path()).map_err(|e| e.to_string())?;
+                Ok((name.clone(), expr, capture.each()))
+            })
+            .collect::<Result<_, String>>()?;
         Ok(Rendered {
             title: text(&check.title)?,
             hint: check.hint.as_deref().map(text).transpose()?,
@@ -376,15 +382,30 @@ impl Rendered {
         })
     }
 
-    /// What this check captures from `resource`; `None` when a capture finds nothing.
-    fn captures_of(&self, resource: &Resource) -> Option<Vars> {
-        self.capture
-            .iter()
-            .map(|(name, expr)| {
-                let found = search(expr, &resource.fact);
-                (!found.is_null()).then(|| (name.clone(), found))
-            })
-            .collect()
+    /// The candidate bindings this check captures from `resource`: one, or one per
+    /// element of each `each` capture (at most [`MAX_EACH_CANDIDATES`] per resource);
+    /// none when a capture finds nothing.
+    fn captures_of(&self, resource: &Resource) -> Vec<Vars> {
+        let mut bindings = vec![Vars::new()];
+        for (name, expr, each) in &self.capture {
+            let values = match (search(expr, &resource.fact), each) {
+                (Value::Null, _) => return vec![],
+                (Value::Array(items), true) => items.into_iter().filter(|v| !v.is_null()).collect(),
+                (found, _) => vec![found],
+            };
+            bindings = bindings
+                .iter()
+                .flat_map(|vars| {
+                    values.iter().map(move |value| {
+                        let mut vars = vars.clone();
+                        vars.insert(name.clone(), value.clone());
+                        vars
+                    })
+                })
+                .take(MAX_EACH_CANDIDATES)
+                .collect();
+        }
+        bindings
     }
 
     fn outcome(&self, check: &Check, kind: &str, verdict: Verdict, resources: &[Resource], choice: usize) -> Outcome {
@@ -395,13 +416,19 @@ impl Rendered {
             Verdict::Pass { passing } => {
                 // Candidates: passing resources with every capture present. A check
                 // that others need binds the one `choice` names (the first by default).
-                let captured: Vec<(usize, Vars)> =
-                    passing.iter().filter_map(|&i| self.captures_of(&resources[i]).map(|vars| (i, vars))).collect();
+                let captured: Vec<(usize, Vars)> = passing
+                    .iter()
+                    .flat_map(|&i| self.captures_of(&resources[i]).into_iter().map(move |vars| (i, vars)))
+                    .collect();
                 let Some((index, captures)) = captured.get(choice.min(captured.len().saturating_sub(1))).cloned()
                 else {
                     let resource = &resources[passing[0]];
-                    let missing = self.capture.iter().find(|(_, expr)| search(expr, &resource.fact).is_null());
-                    let (name, expr) = missing.expect("a passing resource without captures lacks one");
+                    let missing = self.capture.iter().find(|(_, expr, each)| match search(expr, &resource.fact) {
+                        Value::Null => true,
+                        Value::Array(items) => *each && items.iter().all(Value::is_null),
+                        _ => false,
+                    });
+                    let (name, expr, _) = missing.expect("a passing resource without captures lacks one");
                     o.message = format!("{}: found nothing at `{}` to capture as `{name}`", resource.id, expr.as_str());
                     o.resource = Some(resource.id.clone());
                     return o;
@@ -605,6 +632,22 @@ mod tests {
         // A failed link in the chain hands on nothing: the check is skipped.
         done.get_mut("b").unwrap().status = Status::Fail;
         assert_eq!(vars_for(&lab.checks[2], &Vars::new(), &done), Err("b".to_string()));
+    }
+
+    #[test]
+    fn each_capture_makes_every_element_a_candidate() {
+        let lab: Lab = serde_yaml::from_str(
+            "id: l\ntitle: t\nsummary: s\nchecks:\n  - {id: a, title: a, kind: config.rule, \
+             capture: {project: {each: 'actions[].name'}, stage: stage}}\n",
+        )
+        .unwrap();
+        let rendered = Rendered::new(&lab.checks[0], &Vars::new()).unwrap();
+        let pipeline = json!({"stage": "Test", "actions": [{"name": "lint"}, {"name": "unit-tests"}]});
+        let bindings = rendered.captures_of(&res("p", pipeline));
+        assert_eq!(bindings.len(), 2);
+        assert_eq!((&bindings[1]["project"], &bindings[1]["stage"]), (&json!("unit-tests"), &json!("Test")));
+        assert!(rendered.captures_of(&res("p", json!({"stage": "Test"}))).is_empty(), "nothing to capture");
+        assert!(rendered.captures_of(&res("p", json!({"stage": "Test", "actions": []}))).is_empty(), "no element");
     }
 
     #[test]

@@ -78,9 +78,10 @@ pub struct Check {
     /// Checks that must pass first; their captures become template variables here.
     #[serde(default)]
     pub needs: Vec<String>,
-    /// Values to remember from the first passing resource: name -> JMESPath.
+    /// Values to remember from the passing resource: name -> JMESPath, or `{each: JMESPath}`
+    /// for a list whose every element is a candidate (every CodeBuild action of a stage).
     #[serde(default)]
-    pub capture: IndexMap<String, String>,
+    pub capture: IndexMap<String, Capture>,
     /// Re-read until the check passes or the timeout ends.
     #[serde(default)]
     pub eventually: Option<Eventually>,
@@ -92,6 +93,27 @@ pub struct Check {
 
 fn one() -> u32 {
     1
+}
+
+/// One captured value: the value at a path, or each element of the list at a path.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Capture {
+    Path(String),
+    Each { each: String },
+}
+
+impl Capture {
+    pub fn path(&self) -> &str {
+        match self {
+            Capture::Path(path) | Capture::Each { each: path } => path,
+        }
+    }
+
+    /// Whether each element of the list at the path is a candidate of its own.
+    pub fn each(&self) -> bool {
+        matches!(self, Capture::Each { .. })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]

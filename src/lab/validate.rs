@@ -104,7 +104,7 @@ pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Dia
             if !is_identifier(name) {
                 p.add(format!("{at}.capture.{name}"), "capture names are letters, digits and underscores");
             }
-            if let Err(err) = crate::paths::compile(path) {
+            if let Err(err) = crate::paths::compile(path.path()) {
                 p.add(format!("{at}.capture.{name}"), format!("invalid JMESPath: {}", one_line(&err.to_string())));
             }
             mine.insert(name);
