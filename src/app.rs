@@ -112,6 +112,12 @@ fn show(loaded: &LoadedLabs, wanted: &str) -> i32 {
         let needs = if c.needs.is_empty() { String::new() } else { format!(" (after {})", c.needs.join(", ")) };
         println!("  {:>2} pt  {:<28} {title}{needs}", c.points, c.id);
     }
+    println!("\nAsks and the checks that grade them:");
+    for (number, _) in lab.asks() {
+        let grading: Vec<&str> =
+            lab.checks.iter().filter(|c| c.asks.contains(&number)).map(|c| c.id.as_str()).collect();
+        println!("  {number}. {}", if grading.is_empty() { "no check".to_string() } else { grading.join(", ") });
+    }
     0
 }
 

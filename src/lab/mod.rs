@@ -65,6 +65,9 @@ pub struct Check {
     /// DOP-C02 skill ids (`"4.1.2"`) this check exercises.
     #[serde(default)]
     pub skills: Vec<String>,
+    /// The numbered asks of the lab's summary this check grades (`[2, 3]`).
+    #[serde(default)]
+    pub asks: Vec<u32>,
     /// The resource kind to read (`logs.log_group`); see `labcheck kinds`.
     pub kind: String,
     /// Which resources of that kind; keys depend on the kind. Values may hold templates.
@@ -187,6 +190,17 @@ pub enum Count {
 }
 
 impl Lab {
+    /// The numbered asks of the summary (`1. …`, `2. …`): each number with its first line.
+    pub fn asks(&self) -> Vec<(u32, String)> {
+        self.summary
+            .lines()
+            .filter_map(|line| {
+                let (number, rest) = line.trim_start().split_once(". ")?;
+                Some((number.parse().ok()?, rest.trim().to_string()))
+            })
+            .collect()
+    }
+
     /// The exam domain of the lab: the domain of its first task statement.
     pub fn domain_id(&self) -> Option<&str> {
         self.tasks.first().and_then(|t| t.split('.').next())

@@ -142,7 +142,40 @@ pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Dia
             }
         }
     }
+    check_asks(&mut p);
     p.found
+}
+
+/// Every numbered ask of the summary is graded by a check, and every check names the
+/// asks it grades, so an ask cannot go ungraded unnoticed.
+fn check_asks(p: &mut Problems) {
+    let lab = p.lab;
+    let asks = lab.asks();
+    if asks.is_empty() {
+        p.add("summary", "number what the learner must build (`1. …`, `2. …`): checks name the asks they grade");
+        return;
+    }
+    for (i, check) in lab.checks.iter().enumerate() {
+        if check.asks.is_empty() {
+            p.add(format!("checks[{i}]"), "name the summary's asks this check grades (`asks: [1]`)");
+        }
+        for (j, number) in check.asks.iter().enumerate() {
+            if !asks.iter().any(|(n, _)| n == number) {
+                let known: Vec<String> = asks.iter().map(|(n, _)| n.to_string()).collect();
+                p.add(
+                    format!("checks[{i}].asks[{j}]"),
+                    format!("the summary has no ask {number} (asks: {})", known.join(", ")),
+                );
+            }
+        }
+    }
+    for (number, text) in &asks {
+        if !lab.checks.iter().any(|c| c.asks.contains(number)) {
+            let short: String = text.chars().take(60).collect();
+            let more = if short.len() < text.len() { "…" } else { "" };
+            p.add("summary", format!("ask {number} (\"{short}{more}\") is graded by no check"));
+        }
+    }
 }
 
 fn is_identifier(name: &str) -> bool {
