@@ -1,12 +1,12 @@
-//! KMS: keys (state, usage, manager) and their rotation status.
+//! KMS: keys (state, usage, manager), their rotation status and their key policy.
 
-use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, raw::member};
+use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, raw::decode_documents, raw::member};
 use crate::collect::error::CollectError;
 use crate::raw_call;
 use futures::FutureExt;
 use serde_json::Value;
 
-pub static KINDS: &[&Kind] = &[&KEY, &KEY_ROTATION];
+pub static KINDS: &[&Kind] = &[&KEY, &KEY_ROTATION, &KEY_POLICY];
 
 const KEY_KEY: SelectorKey = SelectorKey::required("key", "alias/NAME, key id or key ARN");
 const NOT_FOUND: &[&str] = &["NotFoundException"];
@@ -34,6 +34,18 @@ pub static KEY_ROTATION: Kind = Kind {
     collect: |ctx, sel| collect_key_rotation(ctx, sel).boxed(),
 };
 
+pub static KEY_POLICY: Kind = Kind {
+    name: "kms.key_policy",
+    description: "A key's key policy (the policy named default), decoded: who may use and manage the key.",
+    selector: &[KEY_KEY],
+    one_of: &[],
+    // GetKeyPolicy takes no alias: DescribeKey finds the key id first.
+    operations: &["kms:DescribeKey", "kms:GetKeyPolicy"],
+    unnamed_only: &[],
+    cli: "aws kms get-key-policy --key-id <key id> --policy-name default",
+    collect: |ctx, sel| collect_key_policy(ctx, sel).boxed(),
+};
+
 async fn describe_key(ctx: &Ctx, key: &str) -> Result<Value, CollectError> {
     let op = "kms:DescribeKey";
     let body = raw_call!(ctx, op, key, NOT_FOUND, ctx.clients.kms.describe_key().key_id(key)).await?;
@@ -52,4 +64,14 @@ async fn collect_key_rotation(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let op = "kms:GetKeyRotationStatus";
     let body = raw_call!(ctx, op, id, NOT_FOUND, ctx.clients.kms.get_key_rotation_status().key_id(id)).await?;
     Ok(found(key, body))
+}
+
+async fn collect_key_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let key = sel.str("key").unwrap_or_default();
+    let metadata = describe_key(ctx, key).await?;
+    let Some(id) = metadata.get("KeyId").and_then(Value::as_str) else { return Ok(Vec::new()) };
+    let op = "kms:GetKeyPolicy";
+    let request = ctx.clients.kms.get_key_policy().key_id(id).policy_name("default");
+    let body = raw_call!(ctx, op, id, NOT_FOUND, request).await?;
+    Ok(found(key, decode_documents(body, &["Policy"])))
 }
