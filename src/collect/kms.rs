@@ -57,21 +57,25 @@ async fn collect_key(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Collect
     Ok(found(key, describe_key(ctx, key).await?))
 }
 
+/// The key id of an alias, key id or key ARN (the Get calls take no alias); `None` when
+/// there is no such key.
+async fn key_id(ctx: &Ctx, key: &str) -> Result<Option<String>, CollectError> {
+    Ok(describe_key(ctx, key).await?.get("KeyId").and_then(Value::as_str).map(str::to_string))
+}
+
 async fn collect_key_rotation(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let key = sel.str("key").unwrap_or_default();
-    let metadata = describe_key(ctx, key).await?;
-    let Some(id) = metadata.get("KeyId").and_then(Value::as_str) else { return Ok(Vec::new()) };
+    let Some(id) = key_id(ctx, key).await? else { return Ok(Vec::new()) };
     let op = "kms:GetKeyRotationStatus";
-    let body = raw_call!(ctx, op, id, NOT_FOUND, ctx.clients.kms.get_key_rotation_status().key_id(id)).await?;
+    let body = raw_call!(ctx, op, &id, NOT_FOUND, ctx.clients.kms.get_key_rotation_status().key_id(&id)).await?;
     Ok(found(key, body))
 }
 
 async fn collect_key_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let key = sel.str("key").unwrap_or_default();
-    let metadata = describe_key(ctx, key).await?;
-    let Some(id) = metadata.get("KeyId").and_then(Value::as_str) else { return Ok(Vec::new()) };
+    let Some(id) = key_id(ctx, key).await? else { return Ok(Vec::new()) };
     let op = "kms:GetKeyPolicy";
-    let request = ctx.clients.kms.get_key_policy().key_id(id).policy_name("default");
-    let body = raw_call!(ctx, op, id, NOT_FOUND, request).await?;
+    let request = ctx.clients.kms.get_key_policy().key_id(&id).policy_name("default");
+    let body = raw_call!(ctx, op, &id, NOT_FOUND, request).await?;
     Ok(found(key, decode_documents(body, &["Policy"])))
 }
