@@ -14,6 +14,7 @@ pub mod grade;
 pub mod lab;
 pub mod paths;
 pub mod policy;
+pub mod policy_eval;
 pub mod report;
 pub mod selftest;
 pub mod target;

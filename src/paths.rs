@@ -10,11 +10,18 @@
 //!   covers the ARN, with the same wildcards; ARNs keep their case.
 //! - `lower(string)`: the string in lower case, for names AWS compares without case
 //!   (condition keys, `Bool` values).
+//! - `policy_allows(policies, question)`: whether IAM's evaluation of the policies (one
+//!   document or a list; objects or JSON text) allows the question's request, such as
+//!   `{action: 'sns:Publish', principal: 'events.amazonaws.com', resource: TopicArn}`.
+//!   `policy_denies` says whether a statement explicitly denies it;
+//!   `canonical_policy(document)` gives the document in the one spelling evaluation
+//!   reads. See [`crate::policy_eval`].
 //!
 //! A null or missing value covers nothing.
 
+use crate::policy_eval;
 use jmespath::functions::{ArgumentType, CustomFunction, Signature};
-use jmespath::{Context, Expression, JmespathError, Rcvar, Runtime, Variable};
+use jmespath::{Context, ErrorReason, Expression, JmespathError, Rcvar, Runtime, Variable};
 use std::sync::{Arc, LazyLock};
 
 static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
@@ -41,8 +48,48 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
             }),
         )),
     );
+    let policy_question = || Signature::new(vec![ArgumentType::Any, ArgumentType::Object], None);
+    runtime.register_function(
+        "policy_allows",
+        Box::new(CustomFunction::new(
+            policy_question(),
+            Box::new(|args, ctx| answer_is(args, ctx, policy_eval::Answer::Allow)),
+        )),
+    );
+    runtime.register_function(
+        "policy_denies",
+        Box::new(CustomFunction::new(
+            policy_question(),
+            Box::new(|args, ctx| answer_is(args, ctx, policy_eval::Answer::ExplicitDeny)),
+        )),
+    );
+    runtime.register_function(
+        "canonical_policy",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Any], None),
+            Box::new(|args: &[Rcvar], ctx: &mut Context<'_>| {
+                let canonical = policy_eval::canonical(&to_json(&args[0])).map_err(|e| runtime_error(ctx, e))?;
+                Ok(Arc::new(Variable::from_serializable(canonical)?))
+            }),
+        )),
+    );
     runtime
 });
+
+/// Whether IAM's answer to the question `args[1]` about the policies `args[0]` is `answer`.
+fn answer_is(args: &[Rcvar], ctx: &mut Context<'_>, answer: policy_eval::Answer) -> Result<Rcvar, JmespathError> {
+    let found = policy_eval::evaluate(&to_json(&args[0]), &to_json(&args[1])).map_err(|e| runtime_error(ctx, e))?;
+    Ok(Arc::new(Variable::Bool(found == answer)))
+}
+
+fn to_json(value: &Rcvar) -> serde_json::Value {
+    serde_json::to_value(&**value).unwrap_or(serde_json::Value::Null)
+}
+
+/// A function's own error. Grading reads any runtime error as "nothing found".
+fn runtime_error(ctx: &Context<'_>, message: String) -> JmespathError {
+    JmespathError::from_ctx(ctx, ErrorReason::Parse(message))
+}
 
 /// Compile a lab's JMESPath with labcheck's functions.
 pub fn compile(expression: &str) -> Result<Expression<'static>, JmespathError> {
@@ -130,5 +177,27 @@ mod tests {
     #[test]
     fn lower_folds_case() {
         assert_eq!(eval("lower(k)", json!({"k": "aws:MultiFactorAuthPresent"})), json!("aws:multifactorauthpresent"));
+    }
+
+    #[test]
+    fn policy_questions_read_the_fact_they_are_asked_on() {
+        // An SNS topic whose policy is JSON text, as GetTopicAttributes returns it.
+        let topic = json!({"Attributes": {
+            "TopicArn": "arn:aws:sns:us-east-1:111122223333:alerts",
+            "Policy": r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}}"#
+        }});
+        let ask = |who: &str| {
+            format!(
+                "policy_allows(Attributes.Policy, {{action: 'sns:Publish', principal: '{who}', resource: Attributes.TopicArn}})"
+            )
+        };
+        assert_eq!(eval(&ask("events.amazonaws.com"), topic.clone()), json!(true));
+        assert_eq!(eval(&ask("s3.amazonaws.com"), topic.clone()), json!(false));
+        let insecure =
+            "policy_denies(Attributes.Policy, {action: 'sns:Publish', context: {\"aws:SecureTransport\": 'false'}})";
+        assert_eq!(eval(insecure, topic.clone()), json!(false));
+        assert_eq!(eval("canonical_policy(Attributes.Policy).Statement[0].Action", topic), json!(["sns:Publish"]));
+        // A question the evaluator cannot read finds nothing.
+        assert_eq!(eval("policy_allows(Attributes.Policy, {verb: 'x'})", json!({})), Value::Null);
     }
 }
