@@ -566,5 +566,126 @@ err "pipelines are gone" PipelineNotFoundException codepipeline get-pipeline-sta
 is  "associations are gone" "$(q ssm list-associations --query 'length(Associations)' --output text)" "0"
 err "patch baselines are gone" DoesNotExistException ssm get-patch-baseline --baseline-id "$BASELINE"
 
+section "CloudWatch Logs TestMetricFilter (examples from the filter pattern syntax page)"
+# json_array ARGS...: the arguments as one JSON array (the CLI would read a single
+# message starting with [ or { as JSON itself).
+json_array() { "$HERE/.venv-moto/bin/python" -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+# test_filter PATTERN MESSAGE...: call TestMetricFilter; the answer in $OUT, the CLI's rc.
+test_filter() {
+  local pattern=$1; shift
+  aws_out logs test-metric-filter --filter-pattern="$pattern" --log-event-messages "$(json_array "$@")"
+}
+# matched LABEL PATTERN EXPECTED MESSAGE...: the 1-based numbers of the matched messages,
+# space-separated ("" for none), must be EXPECTED.
+matched() {
+  local label=$1 pattern=$2 expected=$3; shift 3
+  if ! test_filter "$pattern" "$@"; then fail "$label" "$ERR"; return; fi
+  is "$label" "$(json '" ".join(str(m["eventNumber"]) for m in d["matches"])' <<<"$OUT" | tr -d '"')" "$expected"
+}
+# extracted LABEL PATTERN MESSAGE EXPECTED_JSON: the extractedValues of the one message.
+extracted() {
+  if ! test_filter "$2" "$3"; then fail "$1" "$ERR"; return; fi
+  is "$1" "$(json 'dict(sorted(d["matches"][0]["extractedValues"].items()))' <<<"$OUT")" "$4"
+}
+E400='[ERROR 400] BAD REQUEST' E401='[ERROR 401] UNAUTHORIZED REQUEST'
+E419='[ERROR 419] MISSING ARGUMENTS' E420='[ERROR 420] INVALID ARGUMENTS'
+TRAIL='{"eventType":"UpdateTrail","sourceIPAddress":"111.111.111.111","arrayKey":["value","another value"],"objectList":[{"name":"a","id":1},{"name":"b","id":2}],"SomeObject":null,"cluster.name":"c","ThisFlag":true}'
+USERS='{"user":{"id":1,"email":"John.Stiles@example.com"},"users":[{"id":2,"email":"John.Doe@example.com"},{"id":3,"email":"Jane.Doe@example.com"}],"actions":["GET","PUT","DELETE"],"coordinates":[[0,1,2],[4,5,6],[7,8,9]]}'
+ACCESS='127.0.0.1 Prod frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534'
+SERVICE=('INFO 09/25/2014 12:00:00 GET /service/resource/67 1200'
+  'INFO 09/25/2014 12:00:01 POST /service/resource/67/part/111 1310'
+  'WARNING 09/25/2014 12:00:02 Invalid user request'
+  'ERROR 09/25/2014 12:00:02 Failed to process request')
+# Regex patterns.
+matched "%AUTHORIZED% finds the regex inside UNAUTHORIZED too" '%AUTHORIZED%' "1 2" \
+  "$E401" '[SUCCESS 200] AUTHORIZED REQUEST' '[INFO] nothing'
+matched "%^[hc]at% is anchored at the start" '%^[hc]at%' "1 2" 'hat trick' 'cat nap' 'that'
+matched "%colou?r%: an optional character" '%colou?r%' "1 2" 'color' 'colour' 'colr'
+matched "%a{3, 5}% (the page's {m, n} with a space)" '%a{3, 5}%' "2" 'baab' 'baaab'
+# Term patterns.
+matched "ERROR: a single term, case-sensitive" 'ERROR' "1 2 3 4" "$E400" "$E401" "$E419" "$E420" '[error] lower case'
+matched "ERROR matches inside ERRORCODE (substring)" 'ERROR' "1" 'Exiting with ERRORCODE: -1' 'Exiting'
+matched "ERROR ARGUMENTS: every term must occur" 'ERROR ARGUMENTS' "3 4" "$E400" "$E401" "$E419" "$E420"
+matched "?ERROR ?ARGUMENTS: either term" '?ERROR ?ARGUMENTS' "1 3 4" "$E400" '[INFO] ok' "$E419" '[WARN] ARGUMENTS'
+matched "?ERROR ?ARGUMENTS REQUEST: ? terms are ignored beside a plain term" '?ERROR ?ARGUMENTS REQUEST' "1 2 3" \
+  '[INFO] REQUEST FAILED' '[WARN] UNAUTHORIZED REQUEST' '[ERROR] 400 BAD REQUEST' '[ERROR] MISSING ARGUMENTS'
+matched '"INTERNAL SERVER ERROR": an exact phrase' '"INTERNAL SERVER ERROR"' "1" \
+  '[ERROR 500] INTERNAL SERVER ERROR' '[ERROR 500] SERVER ERROR (INTERNAL)'
+matched "ERROR -ARGUMENTS: exclusion" 'ERROR -ARGUMENTS' "1 2" "$E400" "$E401" "$E419" "$E420"
+matched '"ERROR" - "Exiting": exclusion with quoted terms' '"ERROR" - "Exiting"' "1" \
+  '[ERROR] A fatal exception has occurred' 'Exiting with ERRORCODE: -1'
+matched "ERROR -WARN, ?ERROR ?WARN, ERROR WARN on the OR example" 'ERROR -WARN' "2" 'ERROR WARN message' 'ERROR message' 'WARN message'
+matched "  ?ERROR ?WARN" '?ERROR ?WARN' "1 2 3" 'ERROR WARN message' 'ERROR message' 'WARN message' 'INFO message'
+matched "  ERROR WARN" 'ERROR WARN' "1" 'ERROR WARN message' 'ERROR message' 'WARN message'
+matched '" " matches everything' '" "' "1 2" 'x' 'a line'
+matched "an empty pattern matches everything" '' "1 2" 'x' 'a line'
+matched "a term pattern on a JSON line is a substring match" 'UpdateTrail' "1" "$TRAIL"
+# JSON patterns, on the page's sample events.
+matched '{ $.eventType = "UpdateTrail" }; a line that is not JSON never matches' '{ $.eventType = "UpdateTrail" }' "1" \
+  "$TRAIL" 'eventType UpdateTrail'
+matched '{ $.sourceIPAddress != 123.123.* }' '{ $.sourceIPAddress != 123.123.* }' "1" "$TRAIL"
+matched '{ $.sourceIPAddress != 111.111.* } does not match' '{ $.sourceIPAddress != 111.111.* }' "" "$TRAIL"
+matched '{ $.arrayKey[0] = "value" }' '{ $.arrayKey[0] = "value" }' "1" "$TRAIL"
+matched '{ $.objectList[1].id = 2 }' '{ $.objectList[1].id = 2 }' "1" "$TRAIL"
+matched '{ $.eventType = %Trail% }' '{ $.eventType = %Trail% }' "1" "$TRAIL"
+matched '{ $.arrayKey[*] = %val.{2}% }' '{ $.arrayKey[*] = %val.{2}% }' "1" "$TRAIL"
+matched '{ $.* = %111\.111\.111\.1[0-9]{1,2}% }' '{ $.* = %111\.111\.111\.1[0-9]{1,2}% }' "1" "$TRAIL"
+matched "{ \$.['cluster.name'] = \"c\" }" "{ \$.['cluster.name'] = \"c\" }" "1" "$TRAIL"
+matched '{ $.SomeObject IS NULL }, not on a field that is a string' '{ $.SomeObject IS NULL || $.eventType IS NULL }' "1" "$TRAIL" '{"eventType":"x"}'
+matched '{ $.SomeOtherObject NOT EXISTS }, not on a null field' '{ $.SomeOtherObject NOT EXISTS }' "1" "$TRAIL" '{"SomeOtherObject":null}'
+matched '{ $.ThisFlag IS TRUE } / IS FALSE' '{ $.ThisFlag IS TRUE }' "1" "$TRAIL" '{"ThisFlag":false}' '{"ThisFlag":"true"}'
+matched '{ $.missing != 5 }: != on a missing field does not match' '{ $.missing != 5 }' "" "$TRAIL"
+matched '{ $.arrayKey != 1 }: a selector on an array matches neither = nor !=' '{ $.arrayKey != 1 || $.arrayKey = 1 }' "" "$TRAIL"
+matched '{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }' \
+  '{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }' "1" "$USERS"
+matched '{ a || b && c }: && binds tighter than ||' \
+  '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nonmatch" }' "1" "$USERS"
+matched '{ (a || b) && c } does not match' \
+  '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }' "" "$USERS"
+matched '{ (a && b) || c } does not match' '{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }' "" "$USERS"
+matched '{$.foo = bar || $.foo = baz }, unquoted strings' '{$.foo = bar || $.foo = baz }' "1 2" '{"foo": "bar"}' '{"foo": "baz"}' '{"foo": "qux"}'
+matched '{ $.latency > 50 }: numbers compare as numbers' '{ $.latency > 50 }' "1 3" '{"latency": 100}' '{"latency": 7}' '{"latency": "100"}'
+matched '{ $.errorCode = 400 } and 400.0; != 500' '{ $.errorCode = 400 && $.errorCode != 500 }' "1 2" '{"errorCode": 400}' '{"errorCode": 400.0}' '{"errorCode": 404}'
+matched '{ $.number[0] = 1e+3 }, scientific notation' '{ $.number[0] = 1e+3 }' "1" '{"number": [1000]}' '{"number": [100]}'
+matched '{ $.latency = * }: any value, but the field must exist' '{ $.latency = * }' "1" '{"latency": 12}' '{"other": 1}'
+matched '{ $.eventName = *Event } (wildcard first)' '{ $.eventName = *Event }' "1" '{"eventName": "PutEvent"}' '{"eventName": "EventId"}'
+matched '{ $.eventName = Event* } (wildcard last)' '{ $.eventName = Event* }' "2" '{"eventName": "PutEvent"}' '{"eventName": "EventId"}'
+matched '{ $.eventName = "Ev*ent" }: a * in the middle is literal' '{ $.eventName = "Ev*ent" }' "2" '{"eventName": "Event"}' '{"eventName": "Ev*ent"}'
+# Space-delimited patterns, on the page's sample events.
+matched "[ip=%regex%, ..., request =*.html*, status_code = 4*, bytes]" \
+  '[ip=%127\.0\.0\.[1-9]%, user, username, timestamp, request =*.html*, status_code = 4*, bytes]' "1" \
+  "$ACCESS" "${ACCESS/ 404 / 200 }" "${ACCESS/127.0.0.1/10.0.0.1}"
+matched "[..., request =*.html*, status_code = 4*, bytes]" '[..., request =*.html*, status_code = 4*, bytes]' "1" "$ACCESS" "${ACCESS/index.html/index.php}"
+matched "status_code = 404 || status_code = 410" \
+  '[ip, user, username, timestamp, request =*.html*, status_code = 404 || status_code = 410, bytes]' "1 2" \
+  "$ACCESS" "${ACCESS/ 404 / 410 }" "${ACCESS/ 404 / 403 }"
+matched "bytes > 1000 (numeric)" '[ip, user, username, timestamp, request, status_code, bytes > 1000]' "1" "$ACCESS" "${ACCESS/1534/999}"
+matched "more fields in the pattern than in the line: no match" '[a, b, c, d, e, f, g, h]' "" "$ACCESS"
+matched "[w1=ERROR, w2]: the last field takes the rest of the line" '[w1=ERROR, w2]' "4" "${SERVICE[@]}"
+matched "[w1=ERROR || w1=WARNING, w2]" '[w1=ERROR || w1=WARNING, w2]' "3 4" "${SERVICE[@]}"
+matched "[w1!=ERROR && w1!=WARNING, w2]" '[w1!=ERROR && w1!=WARNING, w2]' "1 2" "${SERVICE[@]}"
+matched "top level item of a resource URI (regex)" \
+  '[logLevel, date, time, method, url=%/service/resource/[0-9]+$%, response_time]' "1" "${SERVICE[@]}"
+matched "child level item of a resource URI (regex)" \
+  '[logLevel, date, time, method, url=%/service/resource/[0-9]+/part/[0-9]+$%, response_time]' "2" "${SERVICE[@]}"
+# Extracted values.
+extracted "extractedValues: \$name for named fields, \$N for the others (the page's example)" \
+  '[..., request=*.html*, status_code=4*,]' "$ACCESS" \
+  '{"$1": "127.0.0.1", "$2": "Prod", "$3": "frank", "$4": "10/Oct/2000:13:25:15 -0700", "$7": "1534", "$request": "GET /index.html HTTP/1.0", "$status_code": "404"}'
+extracted "extractedValues: the last field's rest of the line" '[w1=ERROR, w2]' "${SERVICE[3]}" \
+  '{"$w1": "ERROR", "$w2": "09/25/2014 12:00:02 Failed to process request"}'
+extracted "extractedValues of a JSON pattern: by selector" '{ $.latency > 50 && $.user = * }' '{"latency": 100.50, "user": "bob"}' \
+  '{"$.latency": "100.50", "$.user": "bob"}'
+is  "  eventMessage is the message" "$(json 'd["matches"][0]["eventMessage"]' <<<"$OUT")" '"{\"latency\": 100.50, \"user\": \"bob\"}"'
+# Invalid patterns and requests.
+err "a JSON comparison without a value" InvalidParameterException logs test-metric-filter --filter-pattern '{ $.x = }' --log-event-messages x
+err "an unquoted term with a colon" InvalidParameterException logs test-metric-filter --filter-pattern 'ERROR:' --log-event-messages x
+err "a regex with parentheses" InvalidParameterException logs test-metric-filter --filter-pattern '%a(b)%' --log-event-messages x
+err "IS NOT NULL (documented as unsupported)" InvalidParameterException logs test-metric-filter --filter-pattern '{ $.x IS NOT NULL }' --log-event-messages x
+err "a condition on a field the pattern does not name" InvalidParameterException \
+    logs test-metric-filter --filter-pattern '[a, b = 1 && c = 2]' --log-event-messages x
+err "no messages" InvalidParameterException logs test-metric-filter --filter-pattern x --log-event-messages '[]'
+err "51 messages" InvalidParameterException logs test-metric-filter --filter-pattern x --log-event-messages "$(json_array $(seq 1 51))"
+
 printf '\nselftest_ext: %d passed, %d failed\n' "$PASSED" "$FAILED"
 (( FAILED == 0 ))

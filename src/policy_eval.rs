@@ -15,7 +15,9 @@
 //!   values and the names inside `${…}` policy variables;
 //! - a statement without `Resource` or `NotResource` (a trust policy, or a resource policy
 //!   whose resource is the one it is attached to) applies to any resource;
-//! - a document without `Version` is `2008-10-17`, as IAM assumes.
+//! - a document without `Version` is `2008-10-17`, as IAM assumes;
+//! - a resource that is not an ARN (a stack policy's `LogicalResourceId/Db`) is matched
+//!   as written, wildcards included.
 //!
 //! Not modelled: how policies of different *types* combine (SCPs, permission boundaries,
 //! session policies, a resource policy granting across accounts together with an identity
@@ -108,11 +110,17 @@ fn request(spec: &Value) -> Result<(IAMRequest, bool), String> {
     let body = json!({
         "Principal": principal,
         "Action": action,
-        "Resource": resource.unwrap_or("arn:aws:labcheck:::any-resource"),
+        "Resource": resource.map_or_else(|| as_arn("any-resource"), as_arn),
         "Context": context,
     });
     let request = serde_json::from_value(body).map_err(|e| format!("the policy question cannot be read: {e}"))?;
     Ok((request, resource.is_none()))
+}
+
+/// Resources that are not ARNs (stack policies name `LogicalResourceId/…`) are wrapped
+/// in one, on both sides, so that they compare as written.
+fn as_arn(resource: &str) -> String {
+    if resource.starts_with("arn:") { resource.to_string() } else { format!("arn:aws:labcheck:::{resource}") }
 }
 
 /// A context value as evaluation compares it: `"true"` and `"false"` are booleans (a
@@ -159,9 +167,14 @@ fn canonical_statement(statement: Value) -> Result<Value, String> {
     let Value::Object(mut statement) = statement else {
         return Err(format!("a policy statement is an object, not {statement}"));
     };
-    for key in ["Action", "NotAction", "Resource", "NotResource"] {
+    for key in ["Action", "NotAction"] {
         if let Some(value) = statement.remove(key) {
             statement.insert(key.into(), as_list(value, &|s| s));
+        }
+    }
+    for key in ["Resource", "NotResource"] {
+        if let Some(value) = statement.remove(key) {
+            statement.insert(key.into(), as_list(value, &|s| if s == "*" { s } else { as_arn(&s) }));
         }
     }
     if !statement.contains_key("Resource") && !statement.contains_key("NotResource") {
@@ -448,5 +461,17 @@ mod tests {
         assert!(error.contains("not JSON"), "{error}");
         let error = evaluate(&policy, &json!({"resource": "arn:aws:s3:::b"})).unwrap_err();
         assert!(error.contains("`action`"), "{error}");
+    }
+
+    #[test]
+    fn a_stack_policy_names_logical_resources() {
+        // The stack policy example from the CloudFormation user guide.
+        let policy = doc(json!([
+            {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "Update:*", "Principal": "*", "Resource": "LogicalResourceId/ProductionDatabase"}
+        ]));
+        let update = |resource: &str| json!({"action": "Update:Replace", "resource": resource});
+        assert_eq!(answer(policy.clone(), update("LogicalResourceId/ProductionDatabase")), Answer::ExplicitDeny);
+        assert_eq!(answer(policy, update("LogicalResourceId/WebServer")), Answer::Allow);
     }
 }

@@ -18,6 +18,8 @@ server starts it installs, one module per service beside this file:
   AWS SDK for Rust requires;
 * ``events_test_pattern``: EventBridge TestEventPattern (moto declares it and answers
   nothing), matched with moto's own event-pattern engine;
+* ``logs_test_metric_filter``: CloudWatch Logs TestMetricFilter (moto lacks it), with
+  the documented filter-pattern grammar: terms, regexes, JSON and space-delimited;
 * ``account_clone``: ``POST /_labcheck/clone-account``, a copy of one account's state
   under another account id, from which ``labcheck selftest`` starts each near miss
   instead of re-running the lab's solution (not an AWS API; never on a graded account).
@@ -44,6 +46,7 @@ from moto_ext import (  # noqa: E402
     codepipeline_state,
     config_remediation,
     events_test_pattern,
+    logs_test_metric_filter,
     s3_versioning,
     ssm_state_manager,
 )
@@ -55,6 +58,7 @@ EXTENSIONS = (
     ssm_state_manager,
     s3_versioning,
     events_test_pattern,
+    logs_test_metric_filter,
     account_clone,
 )
 
