@@ -1,4 +1,5 @@
-//! CloudWatch Logs: log groups, metric filters, subscription filters.
+//! CloudWatch Logs: log groups, metric filters, subscription filters, and what a filter
+//! pattern matches (TestMetricFilter against a lab's sample log lines).
 
 use super::{
     Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, keep_named, resources_from,
@@ -14,7 +15,7 @@ use serde_json::Value;
 
 use super::fact::ToFact;
 
-pub static KINDS: &[&Kind] = &[&LOG_GROUP, &METRIC_FILTER, &SUBSCRIPTION_FILTER];
+pub static KINDS: &[&Kind] = &[&LOG_GROUP, &METRIC_FILTER, &SUBSCRIPTION_FILTER, &PATTERN_TEST];
 
 const NAME: SelectorKey = SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "exact name" };
 const NAME_PREFIX: SelectorKey =
@@ -59,7 +60,74 @@ pub static SUBSCRIPTION_FILTER: Kind = Kind {
     collect: |ctx, sel| collect_subscription_filters(ctx, sel).boxed(),
 };
 
+pub static PATTERN_TEST: Kind = Kind {
+    name: "logs.pattern_test",
+    description: "What a filter pattern matches, asked of CloudWatch Logs (TestMetricFilter, which changes nothing) \
+                  with the lab's sample log events: the samples it misses (missed) and those it wrongly matches \
+                  (wrongly_matched).",
+    selector: &[
+        SelectorKey::required("pattern", "the filter pattern (a captured filterPattern)"),
+        SelectorKey::samples("match", "sample log events the pattern must match (text, or objects for JSON logs)"),
+        SelectorKey::samples("no_match", "sample log events the pattern must not match"),
+    ],
+    one_of: &[],
+    operations: &["logs:TestMetricFilter"],
+    unnamed_only: &[],
+    cli: "aws logs test-metric-filter --filter-pattern P --log-event-messages M...",
+    collect: |ctx, sel| collect_pattern_test(ctx, sel).boxed(),
+};
+
+/// TestMetricFilter takes at most this many messages a call.
+const MAX_MESSAGES_PER_TEST: usize = 50;
+
 const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
+
+/// Test the pattern against every sample, in calls of up to 50 messages.
+async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let op = "logs:TestMetricFilter";
+    let Some(pattern) = sel.str("pattern") else { return Ok(vec![]) };
+    let samples = |key: &str| sel.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let (must, must_not) = (samples("match"), samples("no_match"));
+    let all: Vec<(bool, Value)> =
+        must.into_iter().map(|s| (true, s)).chain(must_not.into_iter().map(|s| (false, s))).collect();
+    let (mut missed, mut wrongly_matched) = (Vec::new(), Vec::new());
+    for chunk in all.chunks(MAX_MESSAGES_PER_TEST) {
+        // A JSON log event is its JSON text; a text event is itself.
+        let messages: Vec<String> = chunk
+            .iter()
+            .map(|(_, sample)| match sample {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            })
+            .collect();
+        let input = format!("{pattern} {}", Value::from(messages.clone()));
+        let matched = ctx
+            .call(op, &input, || async {
+                let request = ctx
+                    .clients
+                    .logs
+                    .test_metric_filter()
+                    .filter_pattern(pattern)
+                    .set_log_event_messages(Some(messages));
+                match request.send().await {
+                    // Event numbers count the messages from 1.
+                    Ok(out) => Ok(Value::from(out.matches().iter().map(|m| m.event_number()).collect::<Vec<_>>())),
+                    Err(err) => CollectError::classify(op, err, &[]).map(|()| Value::Null),
+                }
+            })
+            .await?;
+        let matched: Vec<i64> =
+            matched.as_array().map(|n| n.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+        for (n, (should_match, sample)) in chunk.iter().enumerate() {
+            match (should_match, matched.contains(&(n as i64 + 1))) {
+                (true, false) => missed.push(sample.clone()),
+                (false, true) => wrongly_matched.push(sample.clone()),
+                _ => {}
+            }
+        }
+    }
+    Ok(super::found("filter pattern", serde_json::json!({ "missed": missed, "wrongly_matched": wrongly_matched })))
+}
 
 async fn collect_log_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     // An exact name is looked up by prefix, then matched exactly.
