@@ -315,8 +315,10 @@ async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions, ch
                 return o;
             }
         };
-        let verdict = evaluate(&resources, &rendered.expectations, check.match_mode);
-        let mut outcome = rendered.outcome(check, kind.name, verdict, &resources, choice);
+        let mut outcome = crate::paths::with_vars(&vars, || {
+            let verdict = evaluate(&resources, &rendered.expectations, check.match_mode);
+            rendered.outcome(check, kind.name, verdict, &resources, choice)
+        });
         outcome.attempts = attempt;
         let retry_at = deadline.zip(check.eventually).and_then(|(end, e)| {
             let next = (Instant::now() + Duration::from_secs(e.interval)).min(end);

@@ -16,13 +16,47 @@
 //!   `policy_denies` says whether a statement explicitly denies it;
 //!   `canonical_policy(document)` gives the document in the one spelling evaluation
 //!   reads. See [`crate::policy_eval`].
+//! - `var('name')`: the value of a lab param, or of a capture of a check this one needs
+//!   (what `{{ name }}` gives elsewhere). A path cannot hold templates, so that a value
+//!   can never change what the path means; `var` hands the value in as data, for a
+//!   policy question such as `{action: 'sns:Publish', resource: var('topic_arn')}`.
 //!
 //! A null or missing value covers nothing.
 
+use crate::lab::template::Vars;
 use crate::policy_eval;
 use jmespath::functions::{ArgumentType, CustomFunction, Signature};
 use jmespath::{Context, ErrorReason, Expression, JmespathError, Rcvar, Runtime, Variable};
 use std::sync::{Arc, LazyLock};
+
+thread_local! {
+    /// The variables `var()` reads, set by [`with_vars`] around a check's searches.
+    static VARS: std::cell::RefCell<Vars> = const { std::cell::RefCell::new(Vars::new()) };
+}
+
+/// Run `searches` with `vars` visible to `var()`. Searches are synchronous, so the
+/// variables cannot leak into another check's searches on this thread.
+pub fn with_vars<T>(vars: &Vars, searches: impl FnOnce() -> T) -> T {
+    let previous = VARS.with(|v| v.replace(vars.clone()));
+    let result = searches();
+    VARS.with(|v| v.replace(previous));
+    result
+}
+
+/// The names a path reads with `var('name')`, for validation.
+pub fn var_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find("var(") {
+        let after = &rest[start + 4..];
+        let quoted = after.trim_start().strip_prefix('\'');
+        if let Some(name) = quoted.and_then(|q| q.split_once('\'')).map(|(name, _)| name) {
+            names.push(name.to_string());
+        }
+        rest = after;
+    }
+    names
+}
 
 static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
     let mut runtime = Runtime::new();
@@ -70,6 +104,18 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
             Box::new(|args: &[Rcvar], ctx: &mut Context<'_>| {
                 let canonical = policy_eval::canonical(&to_json(&args[0])).map_err(|e| runtime_error(ctx, e))?;
                 Ok(Arc::new(Variable::from_serializable(canonical)?))
+            }),
+        )),
+    );
+    runtime.register_function(
+        "var",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::String], None),
+            Box::new(|args: &[Rcvar], ctx: &mut Context<'_>| {
+                let name = args[0].as_string().cloned().unwrap_or_default();
+                let value = VARS.with(|vars| vars.borrow().get(&name).cloned());
+                let value = value.ok_or_else(|| runtime_error(ctx, format!("no variable `{name}`")))?;
+                Ok(Arc::new(Variable::from_serializable(value)?))
             }),
         )),
     );
@@ -199,5 +245,19 @@ mod tests {
         assert_eq!(eval("canonical_policy(Attributes.Policy).Statement[0].Action", topic), json!(["sns:Publish"]));
         // A question the evaluator cannot read finds nothing.
         assert_eq!(eval("policy_allows(Attributes.Policy, {verb: 'x'})", json!({})), Value::Null);
+    }
+
+    #[test]
+    fn var_reads_the_checks_variables_as_data() {
+        let vars: Vars = [("topic".to_string(), json!("arn:aws:sns:us-east-1:111122223333:alerts"))].into();
+        let found = with_vars(&vars, || eval("[var('topic'), var('nothing')]", json!({})));
+        assert_eq!(found, Value::Null, "an unknown variable is an error, so nothing is found");
+        let found = with_vars(&vars, || eval("var('topic')", json!({})));
+        assert_eq!(found, json!("arn:aws:sns:us-east-1:111122223333:alerts"));
+        assert_eq!(eval("var('topic')", json!({})), Value::Null, "outside with_vars there are none");
+        assert_eq!(
+            var_names("policy_allows(P, {resource: var('topic'), context: {k: var( 'rule_arn')}})"),
+            ["topic", "rule_arn"]
+        );
     }
 }

@@ -255,6 +255,8 @@ fn check_templates(p: &mut Problems, at: &str, check: &Check, captures: &BTreeSe
         used.extend(template::names_in_value(value).into_iter().map(|n| (format!("{at}.select.{key}"), n.to_string())));
     }
     for (i, e) in check.expect.iter().enumerate() {
+        let read = crate::paths::var_names(&e.path).into_iter();
+        used.extend(read.map(|n| (format!("{at}.expect[{i}].path"), n)));
         let values = [&e.equals, &e.not_equals, &e.contains].into_iter().flatten().cloned();
         let values = values.chain(e.one_of.iter().flatten().cloned()).chain(e.matches.clone().map(Value::String));
         for v in values {
