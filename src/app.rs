@@ -300,7 +300,7 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
         }
     };
     let jobs = args.jobs.unwrap_or_else(default_selftest_jobs).max(1);
-    let prover = Prover::new(emulator, std::time::Duration::from_secs(args.max_wait), jobs);
+    let prover = Prover::new(emulator, std::time::Duration::from_secs(args.max_wait), jobs).named(&args.emulator);
     // Labs wait for the prover's scenario slots; a few in flight keep every slot busy.
     let proofs: Vec<_> =
         futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(jobs).collect().await;

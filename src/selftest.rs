@@ -212,6 +212,9 @@ pub struct Prover {
     scenarios: Semaphore,
     /// Whether the emulator copies accounts (asked once, on first need).
     clones: tokio::sync::OnceCell<bool>,
+    /// Which emulator this is (`moto`, `localstack`), for the checks a lab declares it
+    /// cannot show.
+    emulator: String,
 }
 
 /// Where a scenario's account starts: empty, or a copy of a solved account.
@@ -224,7 +227,20 @@ enum Start<'a> {
 impl Prover {
     /// `jobs`: scenarios (a fresh account, its scripts, a grading) at once; at least 1.
     pub fn new(base: Emulator, max_wait: Duration, jobs: usize) -> Self {
-        Prover { base, max_wait, scenarios: Semaphore::new(jobs.max(1)), clones: tokio::sync::OnceCell::new() }
+        Prover {
+            base,
+            max_wait,
+            scenarios: Semaphore::new(jobs.max(1)),
+            clones: tokio::sync::OnceCell::new(),
+            emulator: String::new(),
+        }
+    }
+
+    /// Name the emulator (`moto`, `localstack`): checks that declare it in
+    /// `not_emulated` are reported "not emulated", whatever their scenarios show.
+    pub fn named(mut self, emulator: &str) -> Self {
+        self.emulator = emulator.to_string();
+        self
     }
 
     /// Prove one lab against the emulator.
@@ -390,7 +406,7 @@ impl Prover {
             alternatives: &alternatives,
             built_otherwise,
         };
-        judge(lab, &scenarios, &mut proof);
+        judge(lab, &scenarios, &self.emulator, &mut proof);
         proof
     }
 }
@@ -409,7 +425,7 @@ struct Scenarios<'a> {
 
 /// The verdict on each check from what its scenarios showed: problems for scenarios
 /// that could not run, then one [`CheckProof`] per check.
-fn judge(lab: &Lab, scenarios: &Scenarios, proof: &mut LabProof) {
+fn judge(lab: &Lab, scenarios: &Scenarios, emulator: &str, proof: &mut LabProof) {
     let Scenarios { empty, solved, near_misses, misses, alternatives, built_otherwise } = scenarios;
     let mut broken: BTreeMap<String, String> = BTreeMap::new();
     let outcome_in = |r: &Result<LabResult, String>, id: &str| -> Option<Outcome> {
@@ -422,8 +438,13 @@ fn judge(lab: &Lab, scenarios: &Scenarios, proof: &mut LabProof) {
     }
     // An operation the emulator lacks, met only once there was something to read (a
     // Get after a List that found the solution's resource): not emulated, not broken.
-    let mut unemulated: BTreeMap<String, String> = BTreeMap::new();
-    for check in &lab.checks {
+    let mut unemulated: BTreeMap<String, String> = lab
+        .checks
+        .iter()
+        .filter_map(|c| c.not_emulated.get(emulator).map(|lacks| (c.id.clone(), format!("declared: {lacks}"))))
+        .collect();
+    let declared: BTreeSet<String> = unemulated.keys().cloned().collect();
+    for check in lab.checks.iter().filter(|c| !declared.contains(&c.id)) {
         let id = &check.id;
         let lacking = [outcome_in(empty, id), outcome_in(solved, id)]
             .into_iter()

@@ -14,7 +14,8 @@ use aws_sdk_cloudformation::types::{
     StackSetStatus, StackStatus, Tag,
 };
 use aws_sdk_cloudformation::types::{
-    ChangeSetStatus, ChangeSetSummary, ExecutionStatus, Stack, StackInstanceSummary, StackSet,
+    ChangeSetStatus, ChangeSetSummary, ExecutionStatus, RollbackConfiguration, RollbackTrigger, Stack,
+    StackInstanceSummary, StackSet,
 };
 use futures::FutureExt;
 use serde_json::Value;
@@ -231,6 +232,7 @@ impl ToFact for Stack {
             "StackStatus" => self.stack_status(),
             "StackStatusReason" => self.stack_status_reason(),
             "DisableRollback" => self.disable_rollback(),
+            "RollbackConfiguration" => self.rollback_configuration(),
             "NotificationARNs" => self.notification_arns(),
             "TimeoutInMinutes" => self.timeout_in_minutes(),
             "Capabilities" => self.capabilities(),
@@ -242,6 +244,21 @@ impl ToFact for Stack {
             "RootId" => self.root_id(),
             "DriftInformation" => self.drift_information(),
         }
+    }
+}
+
+impl ToFact for RollbackConfiguration {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "RollbackTriggers" => self.rollback_triggers(),
+            "MonitoringTimeInMinutes" => self.monitoring_time_in_minutes(),
+        }
+    }
+}
+
+impl ToFact for RollbackTrigger {
+    fn to_fact(&self) -> Value {
+        fact! { "Arn" => self.arn(), "Type" => self.r#type() }
     }
 }
 

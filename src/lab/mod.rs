@@ -92,6 +92,11 @@ pub struct Check {
     pub hint: Option<String>,
     #[serde(default)]
     pub docs: Option<String>,
+    /// Emulators that cannot show what this check reads (`moto`, `localstack`), each with
+    /// what it lacks. `labcheck selftest` reports the check "not emulated" there; the
+    /// lab's `recorded.yaml` proves it with answers shaped from the API reference.
+    #[serde(default)]
+    pub not_emulated: BTreeMap<String, String>,
 }
 
 fn one() -> u32 {

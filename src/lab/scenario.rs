@@ -6,6 +6,10 @@
 //! - `alternatives.yaml`: other correct builds of the same lab (another syntax, another
 //!   API, CloudFormation, extra candidates, the newer form of a setting), after which
 //!   every check must pass.
+//!
+//! Beside them, `recorded.yaml` proves the checks an emulator cannot show (a lab
+//! declares them `not_emulated`): AWS's answers, shaped from the API reference, and the
+//! status each check must reach on them. No emulator is involved.
 
 use super::load::{parse_yaml, read_text};
 use super::locate::Locator;
@@ -62,8 +66,52 @@ pub enum AlternativeStart {
     Empty,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedCases {
+    pub recorded: Vec<RecordedCase>,
+}
+
+/// One account state, as AWS would answer the check's reads, and the check's status.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedCase {
+    pub id: String,
+    pub description: String,
+    /// The check this case proves; the lab is graded whole, so the answers also cover
+    /// the checks it needs.
+    pub check: String,
+    /// `pass` or `fail`.
+    pub status: RecordedStatus,
+    pub answers: Vec<RecordedAnswer>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordedStatus {
+    Pass,
+    Fail,
+}
+
+/// An HTTP answer, given to the first request whose text holds `request`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedAnswer {
+    /// Text the request holds: its method and URI, its `X-Amz-Target` header and its body
+    /// are searched (`Action=DescribeStacks`, `Logs_20140328.DescribeLogGroups`, `GET /b?replication`).
+    pub request: String,
+    #[serde(default = "http_ok")]
+    pub http_status: u16,
+    pub body: String,
+}
+
+fn http_ok() -> u16 {
+    200
+}
+
 pub const NEAR_MISSES_FILE: &str = "near_misses.yaml";
 pub const ALTERNATIVES_FILE: &str = "alternatives.yaml";
+pub const RECORDED_FILE: &str = "recorded.yaml";
 
 /// Load the near misses of `lab` (none when the file is absent), checked against its checks.
 pub fn load_near_misses(lab: &Lab) -> Result<Vec<NearMiss>, Vec<Diagnostic>> {
@@ -96,10 +144,49 @@ pub fn load_alternatives(lab: &Lab) -> Result<Vec<Alternative>, Vec<Diagnostic>>
     problems.into_result(file.alternatives)
 }
 
+/// Load the recorded cases of `lab` (none when the file is absent). Every check the lab
+/// declares `not_emulated` needs a case where it passes and one where it fails.
+pub fn load_recorded(lab: &Lab) -> Result<Vec<RecordedCase>, Vec<Diagnostic>> {
+    let loaded = load_beside::<RecordedCases>(lab, RECORDED_FILE)?;
+    let declared: Vec<&str> = lab.checks.iter().filter(|c| !c.not_emulated.is_empty()).map(|c| c.id.as_str()).collect();
+    let Some((path, text, file)) = loaded else {
+        return match declared.first() {
+            None => Ok(vec![]),
+            Some(check) => Err(vec![Diagnostic {
+                file: lab.file.clone(),
+                line: None,
+                col: None,
+                field: String::new(),
+                message: format!("check `{check}` is not emulated, so {RECORDED_FILE} beside the lab must prove it"),
+            }]),
+        };
+    };
+    let mut problems = Problems::new(&path, &text);
+    problems.unique_ids("recorded", file.recorded.iter().map(|c| c.id.as_str()));
+    for (i, case) in file.recorded.iter().enumerate() {
+        if lab.check(&case.check).is_none() {
+            problems.add(format!("recorded[{i}].check"), format!("no check `{}` in lab `{}`", case.check, lab.id));
+        }
+        if case.answers.is_empty() {
+            problems.add(format!("recorded[{i}].answers"), "a case needs the answers the check reads".into());
+        }
+    }
+    for check in declared {
+        for status in [RecordedStatus::Pass, RecordedStatus::Fail] {
+            if !file.recorded.iter().any(|c| c.check == check && c.status == status) {
+                let word = if status == RecordedStatus::Pass { "passes" } else { "fails" };
+                problems.add("recorded".into(), format!("check `{check}` is not emulated: add a case where it {word}"));
+            }
+        }
+    }
+    problems.into_result(file.recorded)
+}
+
 /// Every problem in the scenario files beside `lab`, for `labcheck validate`.
 pub fn scenario_problems(lab: &Lab) -> Vec<Diagnostic> {
     let mut problems = load_near_misses(lab).err().unwrap_or_default();
     problems.extend(load_alternatives(lab).err().unwrap_or_default());
+    problems.extend(load_recorded(lab).err().unwrap_or_default());
     problems
 }
 

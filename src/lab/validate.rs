@@ -43,6 +43,9 @@ pub fn is_valid_id(id: &str) -> bool {
         && !id.ends_with('-')
 }
 
+/// The emulators `not_emulated` may name (`labcheck selftest --emulator`).
+const EMULATORS: &[&str] = &["moto", "localstack"];
+
 pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Diagnostic> {
     let mut p = Problems { lab, locator: Locator::new(text), found: Vec::new() };
     if !is_valid_id(&lab.id) {
@@ -110,6 +113,12 @@ pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Dia
             mine.insert(name);
         }
         captures_of.insert(&check.id, mine);
+        for emulator in check.not_emulated.keys().filter(|e| !EMULATORS.contains(&e.as_str())) {
+            p.add(
+                format!("{at}.not_emulated.{emulator}"),
+                format!("unknown emulator `{emulator}` (moto or localstack)"),
+            );
+        }
         check_kind(&mut p, &at, check);
         check_expectations(&mut p, &at, check);
         check_templates(&mut p, &at, check, &visible);
