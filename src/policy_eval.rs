@@ -21,56 +21,123 @@
 //!
 //! Not modelled: how policies of different *types* combine (SCPs, permission boundaries,
 //! session policies, a resource policy granting across accounts together with an identity
-//! policy); an account principal (`"AWS": "111122223333"`) matches only that account's
-//! root, not the account's roles; condition keys the request does not supply are absent,
-//! exactly as a lab's question states them.
+//! policy); condition keys the question does not give are absent from the request.
 
-use iam_rs::{Decision, EvaluationOptions, IAMPolicy, IAMRequest, PolicyEvaluator};
+use iam_rs::{Decision, EvaluationOptions, IAMPolicy, IAMRequest, PolicyEvaluator, Principal, PrincipalId};
 use serde_json::{Map, Value, json};
 
-/// The answer to a policy question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    Allow,
-    /// A statement with `"Effect": "Deny"` applies.
-    ExplicitDeny,
-    /// No statement allows it.
-    ImplicitDeny,
+/// IAM's answer to a policy question.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Answers {
+    /// The request is allowed: some statement allows it and none denies it.
+    pub allows: bool,
+    /// A statement with `"Effect": "Deny"` applies to it.
+    pub denies: bool,
 }
 
-/// Evaluate a request against policies, all of which apply together (a role's inline and
-/// managed policies; a resource's policy). `policies` is one document or a list of them;
-/// null entries are no policy. See [`request`] for the request's form.
-pub fn evaluate(policies: &Value, request_spec: &Value) -> Result<Answer, String> {
+/// Placeholder for "a resource no statement names".
+const ANY_RESOURCE: &str = "any-resource";
+
+/// Evaluate a question against policies, all of which apply together (a role's inline
+/// and managed policies; a resource's policy). `policies` is one document or a list of
+/// them; null entries are no policy. See [`request`] for the question's form.
+///
+/// A question without a resource asks about *some* resource: it is asked of each
+/// resource the policies name (as written, so `arn:aws:s3:::logs/*` stands for every
+/// object it covers) and of one they do not name, and it is allowed (or denied) when it
+/// is for one of them. A principal that is an IAM identity of an account also stands
+/// for its account, as IAM reads a policy naming the account (`"AWS": "111122223333"`).
+pub fn evaluate(policies: &Value, question: &Value) -> Result<Answers, String> {
     let documents: Vec<&Value> = match policies {
         Value::Array(items) => items.iter().filter(|p| !p.is_null()).collect(),
         Value::Null => vec![],
         single => vec![single],
     };
-    let parsed = documents
-        .into_iter()
+    let (template, resource) = request(question)?;
+    let mut canonical = documents.into_iter().map(canonical).collect::<Result<Vec<_>, _>>()?;
+    for document in &mut canonical {
+        fill_condition_variables(document, &template.context);
+    }
+    let parsed = canonical
+        .iter()
         .map(|document| {
-            let canonical = canonical(document)?;
-            serde_json::from_value::<IAMPolicy>(canonical)
+            serde_json::from_value::<IAMPolicy>(document.clone())
                 .map_err(|e| format!("the policy cannot be read as IAM policy JSON: {e}"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let (request, any_resource) = request(request_spec)?;
-    let options = EvaluationOptions { ignore_resource_constraints: any_resource, ..EvaluationOptions::default() };
-    let evaluator = PolicyEvaluator::with_policies(parsed).with_options(options);
-    let result = evaluator.evaluate(&request).map_err(|e| format!("the policy cannot be evaluated: {e}"))?;
-    Ok(match result.decision {
-        Decision::Allow => Answer::Allow,
-        Decision::Deny => Answer::ExplicitDeny,
-        Decision::NotApplicable => Answer::ImplicitDeny,
-    })
+    let evaluator = PolicyEvaluator::with_policies(parsed).with_options(EvaluationOptions::default());
+    let resources = match resource {
+        Some(resource) => vec![as_arn(&resource)],
+        None => named_resources(&canonical),
+    };
+    let mut principals = vec![template.principal.clone()];
+    principals.extend(account_of(&template.principal));
+    let mut answers = Answers::default();
+    for resource in resources {
+        let resource: iam_rs::Arn = serde_json::from_value(Value::String(resource.clone()))
+            .map_err(|e| format!("the question's resource `{resource}` is not an ARN: {e}"))?;
+        let (mut allowed, mut denied) = (false, false);
+        for principal in &principals {
+            let request = IAMRequest { principal: principal.clone(), resource: resource.clone(), ..template.clone() };
+            match evaluator.evaluate(&request).map_err(|e| format!("the policy cannot be evaluated: {e}"))?.decision {
+                Decision::Allow => allowed = true,
+                Decision::Deny => denied = true,
+                Decision::NotApplicable => {}
+            }
+        }
+        answers.allows |= allowed && !denied;
+        answers.denies |= denied;
+    }
+    Ok(answers)
+}
+
+/// Policy variables in condition values (`"aws:ResourceTag/team": "${aws:PrincipalTag/team}"`)
+/// take the request's values, as IAM fills them in; a variable the request lacks keeps
+/// its text, so it matches nothing.
+fn fill_condition_variables(document: &mut Value, context: &iam_rs::Context) {
+    let Some(statements) = document["Statement"].as_array_mut() else { return };
+    for condition in statements.iter_mut().filter_map(|s| s.get_mut("Condition")).filter_map(Value::as_object_mut) {
+        for values in condition.values_mut().filter_map(Value::as_object_mut).flat_map(|keys| keys.values_mut()) {
+            for value in values.as_array_mut().into_iter().flatten() {
+                if let Some(text) = value.as_str().filter(|t| t.contains("${"))
+                    && let Ok(filled) = iam_rs::interpolate_variables(text, context)
+                {
+                    *value = Value::String(filled);
+                }
+            }
+        }
+    }
+}
+
+/// Every resource the statements name, and one they do not.
+fn named_resources(documents: &[Value]) -> Vec<String> {
+    let mut named: Vec<String> = documents
+        .iter()
+        .flat_map(|d| d["Statement"].as_array().cloned().unwrap_or_default())
+        .flat_map(|statement| statement["Resource"].as_array().cloned().unwrap_or_default())
+        .filter_map(|r| r.as_str().filter(|r| *r != "*").map(str::to_string))
+        .collect();
+    named.push(as_arn(ANY_RESOURCE));
+    named.sort();
+    named.dedup();
+    named
+}
+
+/// The root of the account an IAM role, user or session belongs to.
+fn account_of(principal: &Principal) -> Option<Principal> {
+    let Principal::Aws(PrincipalId::String(arn)) = principal else { return None };
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, partition, service, _, account, resource] = parts[..] else { return None };
+    let identity = ["role/", "user/", "assumed-role/"].iter().any(|p| resource.starts_with(p));
+    ((service == "iam" || service == "sts") && identity)
+        .then(|| Principal::Aws(PrincipalId::String(format!("arn:{partition}:iam::{account}:root"))))
 }
 
 /// A lab's request: `{action, resource?, principal?, context?}`.
 ///
 /// - `action`: `service:Action`.
 /// - `resource`: the ARN acted on; without it the question is whether the action is
-///   allowed on *some* resource (every statement's resource is taken to match).
+///   allowed on *some* resource (see [`evaluate`]).
 /// - `principal`: who asks, for resource and trust policies: a service
 ///   (`events.amazonaws.com`), an ARN, an account id (its root), or an object such as
 ///   `{"Federated": "…"}`. Without it the caller is an unnamed role, which only
@@ -78,8 +145,8 @@ pub fn evaluate(policies: &Value, request_spec: &Value) -> Result<Answer, String
 ///   policies) apply to.
 /// - `context`: condition keys and their values (`{"aws:SecureTransport": "false"}`).
 ///
-/// Returns the request and whether it named no resource.
-fn request(spec: &Value) -> Result<(IAMRequest, bool), String> {
+/// Returns the request (its resource a placeholder) and the resource the question names.
+fn request(spec: &Value) -> Result<(IAMRequest, Option<String>), String> {
     let spec = spec.as_object().ok_or("a policy question is an object such as {action: 'sns:Publish'}")?;
     for key in spec.keys() {
         if !["action", "resource", "principal", "context"].contains(&key.as_str()) {
@@ -104,17 +171,20 @@ fn request(spec: &Value) -> Result<(IAMRequest, bool), String> {
     };
     let context: Map<String, Value> = match spec.get("context") {
         None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(keys)) => keys.iter().map(|(k, v)| (k.to_lowercase(), context_value(v))).collect(),
+        // A null value (a field the fact lacks) is a key the request does not carry.
+        Some(Value::Object(keys)) => {
+            keys.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.to_lowercase(), context_value(v))).collect()
+        }
         Some(other) => return Err(format!("a policy question's `context` is an object, not {other}")),
     };
     let body = json!({
         "Principal": principal,
         "Action": action,
-        "Resource": resource.map_or_else(|| as_arn("any-resource"), as_arn),
+        "Resource": as_arn(ANY_RESOURCE),
         "Context": context,
     });
     let request = serde_json::from_value(body).map_err(|e| format!("the policy question cannot be read: {e}"))?;
-    Ok((request, resource.is_none()))
+    Ok((request, resource.map(str::to_string)))
 }
 
 /// Resources that are not ARNs (stack policies name `LogicalResourceId/…`) are wrapped
@@ -279,8 +349,19 @@ mod tests {
 
     const ROLE: &str = "arn:aws:iam::111122223333:role/app";
 
+    #[derive(Debug, PartialEq)]
+    enum Answer {
+        Allow,
+        ExplicitDeny,
+        ImplicitDeny,
+    }
+
     fn answer(policy: Value, request: Value) -> Answer {
-        evaluate(&policy, &request).unwrap_or_else(|e| panic!("{e}"))
+        match evaluate(&policy, &request).unwrap_or_else(|e| panic!("{e}")) {
+            Answers { denies: true, .. } => Answer::ExplicitDeny,
+            Answers { allows: true, .. } => Answer::Allow,
+            _ => Answer::ImplicitDeny,
+        }
     }
 
     fn doc(statements: Value) -> Value {
@@ -372,14 +453,21 @@ mod tests {
     }
 
     #[test]
-    fn not_principal_denies_everyone_else() {
-        let policy = doc(json!([
-            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
-            {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:role/admin"}, "Action": "s3:DeleteBucket", "Resource": "*"}
-        ]));
+    fn not_principal_denies_everyone_else_and_needs_the_account_named_too() {
+        // The NotPrincipal documentation: a Deny for everyone but one role must also name
+        // the role's account, which IAM evaluates along with the role.
+        let policy = |excepted: Value| {
+            doc(json!([
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "NotPrincipal": {"AWS": excepted}, "Action": "s3:DeleteBucket", "Resource": "*"}
+            ]))
+        };
         let delete = |who: &str| json!({"action": "s3:DeleteBucket", "principal": who});
-        assert_eq!(answer(policy.clone(), delete(ROLE)), Answer::ExplicitDeny);
-        assert_eq!(answer(policy, delete("arn:aws:iam::111122223333:role/admin")), Answer::Allow);
+        let with_account = policy(json!(["arn:aws:iam::111122223333:role/admin", "arn:aws:iam::111122223333:root"]));
+        assert_eq!(answer(with_account.clone(), delete("arn:aws:iam::111122223333:role/admin")), Answer::Allow);
+        assert_eq!(answer(with_account, delete(ROLE)), Answer::ExplicitDeny);
+        let role_only = policy(json!("arn:aws:iam::111122223333:role/admin"));
+        assert_eq!(answer(role_only, delete("arn:aws:iam::111122223333:role/admin")), Answer::ExplicitDeny);
     }
 
     #[test]
@@ -473,5 +561,53 @@ mod tests {
         let update = |resource: &str| json!({"action": "Update:Replace", "resource": resource});
         assert_eq!(answer(policy.clone(), update("LogicalResourceId/ProductionDatabase")), Answer::ExplicitDeny);
         assert_eq!(answer(policy, update("LogicalResourceId/WebServer")), Answer::Allow);
+    }
+
+    #[test]
+    fn without_a_resource_the_question_is_about_some_resource() {
+        // Read secret a, never secret b: some secret may be read, and one is denied.
+        let policy = doc(json!([
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:a-AbCdEf"},
+            {"Effect": "Deny", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:b-*"}
+        ]));
+        let answers = evaluate(&policy, &json!({"action": "secretsmanager:GetSecretValue"})).unwrap();
+        assert_eq!(answers, Answers { allows: true, denies: true });
+        // A Deny on every resource leaves nothing allowed.
+        let everywhere = doc(json!([
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:us-east-1:111122223333:key/k"},
+            {"Effect": "Deny", "Action": "kms:*", "Resource": "*"}
+        ]));
+        assert_eq!(answer(everywhere, json!({"action": "kms:Decrypt"})), Answer::ExplicitDeny);
+    }
+
+    #[test]
+    fn a_policy_naming_an_account_applies_to_its_identities() {
+        let trust = doc(json!({"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}));
+        let assume = |who: &str| json!({"action": "sts:AssumeRole", "principal": who});
+        assert_eq!(answer(trust.clone(), assume("arn:aws:iam::111122223333:role/ci")), Answer::Allow);
+        assert_eq!(answer(trust.clone(), assume("arn:aws:sts::111122223333:assumed-role/ci/session")), Answer::Allow);
+        assert_eq!(answer(trust, assume("arn:aws:iam::444455556666:role/ci")), Answer::ImplicitDeny);
+        // Naming one role is not naming its account.
+        let one_role = doc(
+            json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole"}),
+        );
+        assert_eq!(answer(one_role.clone(), assume("arn:aws:iam::111122223333:role/ci")), Answer::Allow);
+        assert_eq!(answer(one_role, assume("arn:aws:iam::111122223333:role/other")), Answer::ImplicitDeny);
+    }
+
+    #[test]
+    fn variables_in_condition_values_take_the_requests_values() {
+        // Attribute-based access: a team reaches its own team's resources.
+        let policy = doc(json!([{"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}]));
+        let start = |resource_team: &str| {
+            json!({"action": "ec2:StartInstances",
+            "context": {"aws:PrincipalTag/team": "payments", "aws:ResourceTag/team": resource_team}})
+        };
+        assert_eq!(answer(policy.clone(), start("payments")), Answer::Allow);
+        assert_eq!(answer(policy.clone(), start("search")), Answer::ImplicitDeny);
+        // A key the fact lacks (null) is not in the request.
+        let untagged = json!({"action": "ec2:StartInstances", "context": {"aws:PrincipalTag/team": null, "aws:ResourceTag/team": "payments"}});
+        assert_eq!(answer(policy, untagged), Answer::ImplicitDeny);
     }
 }
