@@ -16,6 +16,8 @@
 //!   `policy_denies` says whether a statement explicitly denies it;
 //!   `canonical_policy(document)` gives the document in the one spelling evaluation
 //!   reads. See [`crate::policy_eval`].
+//! - `arn_part(arn, 'account')`: one part of an ARN (`partition`, `service`, `region`,
+//!   `account` or `resource`), for a question about the resource's own account.
 //! - `var('name')`: the value of a lab param, or of a capture of a check this one needs
 //!   (what `{{ name }}` gives elsewhere). A path cannot hold templates, so that a value
 //!   can never change what the path means; `var` hands the value in as data, for a
@@ -85,17 +87,11 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
     let policy_question = || Signature::new(vec![ArgumentType::Any, ArgumentType::Object], None);
     runtime.register_function(
         "policy_allows",
-        Box::new(CustomFunction::new(
-            policy_question(),
-            Box::new(|args, ctx| answer_is(args, ctx, policy_eval::Answer::Allow)),
-        )),
+        Box::new(CustomFunction::new(policy_question(), Box::new(|args, ctx| answer(args, ctx, |a| a.allows)))),
     );
     runtime.register_function(
         "policy_denies",
-        Box::new(CustomFunction::new(
-            policy_question(),
-            Box::new(|args, ctx| answer_is(args, ctx, policy_eval::Answer::ExplicitDeny)),
-        )),
+        Box::new(CustomFunction::new(policy_question(), Box::new(|args, ctx| answer(args, ctx, |a| a.denies)))),
     );
     runtime.register_function(
         "canonical_policy",
@@ -104,6 +100,22 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
             Box::new(|args: &[Rcvar], ctx: &mut Context<'_>| {
                 let canonical = policy_eval::canonical(&to_json(&args[0])).map_err(|e| runtime_error(ctx, e))?;
                 Ok(Arc::new(Variable::from_serializable(canonical)?))
+            }),
+        )),
+    );
+    runtime.register_function(
+        "arn_part",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::String, ArgumentType::String], None),
+            Box::new(|args: &[Rcvar], ctx: &mut Context<'_>| {
+                let (arn, part) = (args[0].as_string().cloned().unwrap_or_default(), args[1].as_string().cloned());
+                let index = ["partition", "service", "region", "account", "resource"]
+                    .iter()
+                    .position(|p| Some(*p) == part.as_deref())
+                    .ok_or_else(|| runtime_error(ctx, format!("an ARN has no part {part:?}")))?;
+                let parts: Vec<&str> = arn.splitn(6, ':').collect();
+                let found = (parts.len() == 6 && parts[0] == "arn").then(|| parts[index + 1].to_string());
+                Ok(Arc::new(found.map_or(Variable::Null, Variable::String)))
             }),
         )),
     );
@@ -122,10 +134,14 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
     runtime
 });
 
-/// Whether IAM's answer to the question `args[1]` about the policies `args[0]` is `answer`.
-fn answer_is(args: &[Rcvar], ctx: &mut Context<'_>, answer: policy_eval::Answer) -> Result<Rcvar, JmespathError> {
+/// `part` of IAM's answer to the question `args[1]` about the policies `args[0]`.
+fn answer(
+    args: &[Rcvar],
+    ctx: &mut Context<'_>,
+    part: fn(policy_eval::Answers) -> bool,
+) -> Result<Rcvar, JmespathError> {
     let found = policy_eval::evaluate(&to_json(&args[0]), &to_json(&args[1])).map_err(|e| runtime_error(ctx, e))?;
-    Ok(Arc::new(Variable::Bool(found == answer)))
+    Ok(Arc::new(Variable::Bool(part(found))))
 }
 
 fn to_json(value: &Rcvar) -> serde_json::Value {
@@ -259,5 +275,15 @@ mod tests {
             var_names("policy_allows(P, {resource: var('topic'), context: {k: var( 'rule_arn')}})"),
             ["topic", "rule_arn"]
         );
+    }
+
+    #[test]
+    fn arn_part_splits_an_arn() {
+        let role = json!({"Arn": "arn:aws:iam::111122223333:role/app/ci"});
+        assert_eq!(eval("arn_part(Arn, 'account')", role.clone()), json!("111122223333"));
+        assert_eq!(eval("arn_part(Arn, 'resource')", role.clone()), json!("role/app/ci"));
+        assert_eq!(eval("arn_part(Arn, 'region')", role.clone()), json!(""));
+        assert_eq!(eval("arn_part('not-an-arn', 'account')", role.clone()), Value::Null);
+        assert_eq!(eval("arn_part(Arn, 'colour')", role), Value::Null);
     }
 }
