@@ -443,6 +443,33 @@ err "get-patch-baseline with a malformed id" InvalidResourceId ssm get-patch-bas
 ok  "delete-patch-baseline" ssm delete-patch-baseline --baseline-id "$MINIMAL"
 err "get-patch-baseline after delete" DoesNotExistException ssm get-patch-baseline --baseline-id "$MINIMAL"
 
+section "SSM maintenance windows: AllowUnassociatedTargets, GetMaintenanceWindowTask"
+ok  "create-maintenance-window --allow-unassociated-targets" ssm create-maintenance-window --name lab-open \
+    --schedule "cron(0 3 ? * SUN *)" --duration 3 --cutoff 1 --allow-unassociated-targets
+OPEN=$(json 'd["WindowId"]' <<<"$OUT" | tr -d '"')
+ok  "create-maintenance-window --no-allow-unassociated-targets" ssm create-maintenance-window --name lab-closed \
+    --schedule "cron(0 3 ? * SUN *)" --duration 3 --cutoff 1 --no-allow-unassociated-targets
+CLOSED=$(json 'd["WindowId"]' <<<"$OUT" | tr -d '"')
+is  "get-maintenance-window answers the setting (true)" \
+    "$(q ssm get-maintenance-window --window-id "$OPEN" --query AllowUnassociatedTargets --output text)" "True"
+is  "get-maintenance-window answers the setting (false)" \
+    "$(q ssm get-maintenance-window --window-id "$CLOSED" --query AllowUnassociatedTargets --output text)" "False"
+ok  "register-task-with-maintenance-window with invocation parameters" ssm register-task-with-maintenance-window \
+    --window-id "$CLOSED" --task-type RUN_COMMAND --task-arn AWS-RunPatchBaseline --max-concurrency 25% --max-errors 1 \
+    --targets Key=tag:PatchGroup,Values=web \
+    --task-invocation-parameters '{"RunCommand": {"Parameters": {"Operation": ["Install"]}, "TimeoutSeconds": 600}}'
+TASK=$(json 'd["WindowTaskId"]' <<<"$OUT" | tr -d '"')
+ok  "get-maintenance-window-task" ssm get-maintenance-window-task --window-id "$CLOSED" --window-task-id "$TASK"
+is  "  type, document, rate controls" \
+    "$(json '[d[k] for k in ("WindowId","WindowTaskId","TaskType","TaskArn","MaxConcurrency","MaxErrors")]' <<<"$OUT")" \
+    "[\"$CLOSED\", \"$TASK\", \"RUN_COMMAND\", \"AWS-RunPatchBaseline\", \"25%\", \"1\"]"
+is  "  TaskInvocationParameters as registered" \
+    "$(json 'd["TaskInvocationParameters"]' <<<"$OUT")" '{"RunCommand": {"Parameters": {"Operation": ["Install"]}, "TimeoutSeconds": 600}}'
+err "get-maintenance-window-task of an unknown task" DoesNotExistException ssm get-maintenance-window-task \
+    --window-id "$CLOSED" --window-task-id 11111111-2222-3333-4444-555555555555
+err "get-maintenance-window-task in an unknown window" DoesNotExistException ssm get-maintenance-window-task \
+    --window-id mw-0123456789abcdef0 --window-task-id "$TASK"
+
 section "STS assume-role into account 111111111111 (state per account)"
 as_account 111111111111
 is  "get-caller-identity: account 111111111111" \

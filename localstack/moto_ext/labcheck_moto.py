@@ -14,6 +14,8 @@ server starts it installs, one module per service beside this file:
   for Rust uses for CloudWatch (moto only speaks its query and JSON protocols).
 * ``ssm_state_manager``: SSM State Manager associations (Create/Describe/List/
   Update/DeleteAssociation) and GetPatchBaseline;
+* ``ssm_maintenance_windows``: SSM GetMaintenanceWindowTask, and the
+  AllowUnassociatedTargets setting moto's maintenance windows drop;
 * ``s3_versioning``: S3 GetBucketVersioning with the root element S3 sends, which the
   AWS SDK for Rust requires;
 * ``events_test_pattern``: EventBridge TestEventPattern (moto declares it and answers
@@ -48,6 +50,7 @@ from moto_ext import (  # noqa: E402
     events_test_pattern,
     logs_test_metric_filter,
     s3_versioning,
+    ssm_maintenance_windows,
     ssm_state_manager,
 )
 
@@ -56,6 +59,7 @@ EXTENSIONS = (
     codepipeline_state,
     cloudwatch_cbor,
     ssm_state_manager,
+    ssm_maintenance_windows,
     s3_versioning,
     events_test_pattern,
     logs_test_metric_filter,

@@ -65,23 +65,25 @@ pub static PATCH_GROUP: Kind = Kind {
 
 pub static MAINTENANCE_WINDOW: Kind = Kind {
     name: "ssm.maintenance_window",
-    description: "A maintenance window: schedule, duration, cutoff, enabled.",
+    description: "A maintenance window: schedule, duration, cutoff, enabled, and (from GetMaintenanceWindow) \
+                  whether tasks may run on unregistered targets (AllowUnassociatedTargets).",
     selector: &[NAME],
     one_of: &[],
-    operations: &["ssm:DescribeMaintenanceWindows"],
+    operations: &["ssm:DescribeMaintenanceWindows", "ssm:GetMaintenanceWindow"],
     unnamed_only: &[],
-    cli: "aws ssm describe-maintenance-windows --query 'WindowIdentities[]'",
+    cli: "aws ssm get-maintenance-window --window-id W (for each of describe-maintenance-windows)",
     collect: |ctx, sel| collect_maintenance_windows(ctx, sel).boxed(),
 };
 
 pub static MAINTENANCE_WINDOW_TASK: Kind = Kind {
     name: "ssm.maintenance_window_task",
-    description: "The tasks of a maintenance window: type, document (TaskArn), targets, priority.",
+    description: "The tasks of a maintenance window: type, document (TaskArn), targets, priority, and (from \
+                  GetMaintenanceWindowTask) the parameters it runs with (TaskInvocationParameters).",
     selector: &[SelectorKey::required("window_id", "maintenance window id (mw-...)")],
     one_of: &[],
-    operations: &["ssm:DescribeMaintenanceWindowTasks"],
+    operations: &["ssm:DescribeMaintenanceWindowTasks", "ssm:GetMaintenanceWindowTask"],
     unnamed_only: &[],
-    cli: "aws ssm describe-maintenance-window-tasks --window-id W --query 'Tasks[]'",
+    cli: "aws ssm get-maintenance-window-task --window-id W --window-task-id T (for each of describe-maintenance-window-tasks)",
     collect: |ctx, sel| collect_maintenance_window_tasks(ctx, sel).boxed(),
 };
 
@@ -101,6 +103,14 @@ async fn collect_parameters(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
         .set_next_token(token.clone()))
     .await?;
     Ok(keep_named(resources_from(list, "Name"), sel, "name", "Name"))
+}
+
+/// A listed item's fact with what its Get call adds (the Get answer wins where both speak).
+fn with_detail(mut listed: Value, detail: Value) -> Value {
+    if let (Some(fact), Value::Object(detail)) = (listed.as_object_mut(), detail) {
+        fact.extend(detail);
+    }
+    listed
 }
 
 async fn collect_associations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -179,7 +189,16 @@ async fn collect_maintenance_windows(ctx: &Ctx, sel: &Selector) -> Result<Vec<Re
         .set_filters(filters.clone())
         .set_next_token(token.clone()))
     .await?;
-    Ok(keep_named(resources_from(list, "Name"), sel, "name", "Name"))
+    // The list leaves out settings only GetMaintenanceWindow answers.
+    let mut windows = Vec::new();
+    for window in keep_named(resources_from(list, "Name"), sel, "name", "Name") {
+        let id = window.fact["WindowId"].as_str().unwrap_or_default().to_string();
+        let op = "ssm:GetMaintenanceWindow";
+        let detail =
+            raw_call!(ctx, op, &id, DOES_NOT_EXIST, ctx.clients.ssm.get_maintenance_window().window_id(&id)).await?;
+        windows.push(Resource { id: window.id, fact: with_detail(window.fact, detail) });
+    }
+    Ok(windows)
 }
 
 async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -192,5 +211,14 @@ async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<V
         .window_id(window)
         .set_next_token(token.clone()))
     .await?;
-    Ok(resources_from(list, "WindowTaskId"))
+    // AWS lists tasks without the parameters they run with; GetMaintenanceWindowTask has them.
+    let mut tasks = Vec::new();
+    for task in resources_from(list, "WindowTaskId") {
+        let op = "ssm:GetMaintenanceWindowTask";
+        let input = format!("{window}/{}", task.id);
+        let request = ctx.clients.ssm.get_maintenance_window_task().window_id(window).window_task_id(&task.id);
+        let detail = raw_call!(ctx, op, &input, DOES_NOT_EXIST, request).await?;
+        tasks.push(Resource { id: task.id, fact: with_detail(task.fact, detail) });
+    }
+    Ok(tasks)
 }
