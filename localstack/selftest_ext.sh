@@ -470,6 +470,19 @@ err "get-maintenance-window-task of an unknown task" DoesNotExistException ssm g
 err "get-maintenance-window-task in an unknown window" DoesNotExistException ssm get-maintenance-window-task \
     --window-id mw-0123456789abcdef0 --window-task-id "$TASK"
 
+section "CodeDeploy alarmConfiguration (moto answers it empty)"
+ok  "create-application" deploy create-application --application-name lab-app
+ok  "create-deployment-group with an alarm configuration" deploy create-deployment-group --application-name lab-app \
+    --deployment-group-name lab-dg --service-role-arn arn:aws:iam::123456789012:role/codedeploy \
+    --alarm-configuration '{"enabled": true, "alarms": [{"name": "web-5xx"}, {"name": "web-latency"}]}'
+is  "get-deployment-group answers it" \
+    "$(q deploy get-deployment-group --application-name lab-app --deployment-group-name lab-dg | json 'd["deploymentGroupInfo"]["alarmConfiguration"]')" \
+    '{"enabled": true, "ignorePollAlarmFailure": false, "alarms": [{"name": "web-5xx"}, {"name": "web-latency"}]}'
+ok  "create-deployment-group without one" deploy create-deployment-group --application-name lab-app \
+    --deployment-group-name lab-bare --service-role-arn arn:aws:iam::123456789012:role/codedeploy
+is  "  answers an empty configuration" \
+    "$(q deploy get-deployment-group --application-name lab-app --deployment-group-name lab-bare | json 'd["deploymentGroupInfo"]["alarmConfiguration"]')" '{}'
+
 section "STS assume-role into account 111111111111 (state per account)"
 as_account 111111111111
 is  "get-caller-identity: account 111111111111" \

@@ -14,6 +14,8 @@ server starts it installs, one module per service beside this file:
   for Rust uses for CloudWatch (moto only speaks its query and JSON protocols).
 * ``ssm_state_manager``: SSM State Manager associations (Create/Describe/List/
   Update/DeleteAssociation) and GetPatchBaseline;
+* ``codedeploy_alarms``: the alarm configuration moto stores on a CodeDeploy
+  deployment group but answers empty;
 * ``ssm_maintenance_windows``: SSM GetMaintenanceWindowTask, and the
   AllowUnassociatedTargets setting moto's maintenance windows drop;
 * ``s3_versioning``: S3 GetBucketVersioning with the root element S3 sends, which the
@@ -45,6 +47,7 @@ if _PARENT not in sys.path:
 from moto_ext import (  # noqa: E402
     account_clone,
     cloudwatch_cbor,
+    codedeploy_alarms,
     codepipeline_state,
     config_remediation,
     events_test_pattern,
@@ -58,6 +61,7 @@ EXTENSIONS = (
     config_remediation,
     codepipeline_state,
     cloudwatch_cbor,
+    codedeploy_alarms,
     ssm_state_manager,
     ssm_maintenance_windows,
     s3_versioning,

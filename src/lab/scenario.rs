@@ -8,8 +8,9 @@
 //!   every check must pass.
 //!
 //! Beside them, `recorded.yaml` proves the checks an emulator cannot show (a lab
-//! declares them `not_emulated`): AWS's answers, shaped from the API reference, and the
-//! status each check must reach on them. No emulator is involved.
+//! declares them `not_emulated`), and account states no near miss can build there:
+//! AWS's answers, shaped from the API reference, and the status each check must reach
+//! on them. No emulator is involved.
 
 use super::load::{parse_yaml, read_text};
 use super::locate::Locator;

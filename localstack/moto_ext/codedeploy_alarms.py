@@ -1,0 +1,47 @@
+"""CodeDeploy deployment groups with the alarm configuration moto 5.2.5 answers empty.
+
+moto stores ``alarmConfiguration`` from CreateDeploymentGroup but answers
+GetDeploymentGroup with ``"alarmConfiguration": {}``. This answers what was stored, in
+the API reference's shape: ``{"enabled": bool, "ignorePollAlarmFailure": bool,
+"alarms": [{"name": ...}]}``. Call ``install()`` before the server starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.codedeploy import responses
+from moto.codedeploy.models import AlarmConfiguration, DeploymentGroup
+
+
+def alarm_configuration(stored: AlarmConfiguration | dict[str, Any] | None) -> dict[str, Any]:
+    """The stored configuration (moto keeps the request's dict, or its own model)."""
+    if stored is None:
+        return {}
+    if isinstance(stored, dict):
+        return {
+            "enabled": bool(stored.get("enabled", False)),
+            "ignorePollAlarmFailure": bool(stored.get("ignorePollAlarmFailure", False)),
+            "alarms": [{"name": alarm.get("name")} for alarm in stored.get("alarms") or []],
+        }
+    return {
+        "enabled": bool(stored.enabled),
+        "ignorePollAlarmFailure": bool(stored.ignore_poll_alarm_failure),
+        "alarms": [{"name": alarm.get("name")} for alarm in stored.alarms],
+    }
+
+
+def _wrap_info(info: Any) -> Any:
+    def deployment_group_info(deployment_group: DeploymentGroup) -> dict[str, Any]:
+        answer = info(deployment_group)
+        answer["alarmConfiguration"] = alarm_configuration(deployment_group.alarm_configuration)
+        return answer
+
+    deployment_group_info._labcheck = True  # type: ignore[attr-defined]
+    return deployment_group_info
+
+
+def install() -> list[str]:
+    if not getattr(responses._deployment_group_info, "_labcheck", False):
+        responses._deployment_group_info = _wrap_info(responses._deployment_group_info)
+    return ["CodeDeploy alarmConfiguration in GetDeploymentGroup"]
