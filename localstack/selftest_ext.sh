@@ -483,6 +483,27 @@ ok  "create-deployment-group without one" deploy create-deployment-group --appli
 is  "  answers an empty configuration" \
     "$(q deploy get-deployment-group --application-name lab-app --deployment-group-name lab-bare | json 'd["deploymentGroupInfo"]["alarmConfiguration"]')" '{}'
 
+section "AWS Backup backup selections"
+ok  "create-backup-plan" backup create-backup-plan --backup-plan \
+    '{"BackupPlanName":"lab-plan","Rules":[{"RuleName":"daily","TargetBackupVaultName":"Default","ScheduleExpression":"cron(0 5 ? * * *)"}]}'
+PLAN_ID=$(json 'd["BackupPlanId"]' <<<"$OUT" | tr -d '"')
+ok  "create-backup-selection by tag" backup create-backup-selection --backup-plan-id "$PLAN_ID" --backup-selection \
+    '{"SelectionName":"tagged","IamRoleArn":"arn:aws:iam::123456789012:role/backup","ListOfTags":[{"ConditionType":"STRINGEQUALS","ConditionKey":"backup","ConditionValue":"daily"}]}'
+SELECTION=$(json 'd["SelectionId"]' <<<"$OUT" | tr -d '"')
+is  "  answers the plan id" "$(json 'd["BackupPlanId"]' <<<"$OUT" | tr -d '"')" "$PLAN_ID"
+is  "list-backup-selections" \
+    "$(q backup list-backup-selections --backup-plan-id "$PLAN_ID" | json '[(s["SelectionId"], s["SelectionName"], s["IamRoleArn"]) for s in d["BackupSelectionsList"]]')" \
+    "[[\"$SELECTION\", \"tagged\", \"arn:aws:iam::123456789012:role/backup\"]]"
+is  "get-backup-selection answers the selection as created" \
+    "$(q backup get-backup-selection --backup-plan-id "$PLAN_ID" --selection-id "$SELECTION" | json '[d["BackupPlanId"], d["BackupSelection"]["ListOfTags"]]')" \
+    "[\"$PLAN_ID\", [{\"ConditionType\": \"STRINGEQUALS\", \"ConditionKey\": \"backup\", \"ConditionValue\": \"daily\"}]]"
+is  "get-backup-plan still answers the plan" "$(q backup get-backup-plan --backup-plan-id "$PLAN_ID" --query BackupPlan.BackupPlanName --output text)" "lab-plan"
+err "create-backup-selection without a role" InvalidParameterValueException backup create-backup-selection \
+    --backup-plan-id "$PLAN_ID" --backup-selection '{"SelectionName":"x","IamRoleArn":"","Resources":["*"]}'
+err "list-backup-selections of an unknown plan" ResourceNotFoundException backup list-backup-selections --backup-plan-id 00000000-0000-0000-0000-000000000000
+ok  "delete-backup-selection" backup delete-backup-selection --backup-plan-id "$PLAN_ID" --selection-id "$SELECTION"
+err "get-backup-selection after delete" ResourceNotFoundException backup get-backup-selection --backup-plan-id "$PLAN_ID" --selection-id "$SELECTION"
+
 section "STS assume-role into account 111111111111 (state per account)"
 as_account 111111111111
 is  "get-caller-identity: account 111111111111" \

@@ -14,6 +14,8 @@ server starts it installs, one module per service beside this file:
   for Rust uses for CloudWatch (moto only speaks its query and JSON protocols).
 * ``ssm_state_manager``: SSM State Manager associations (Create/Describe/List/
   Update/DeleteAssociation) and GetPatchBaseline;
+* ``backup_selections``: AWS Backup backup selections (Create/Get/List/Delete), which
+  assign resources to a plan;
 * ``codedeploy_alarms``: the alarm configuration moto stores on a CodeDeploy
   deployment group but answers empty;
 * ``ssm_maintenance_windows``: SSM GetMaintenanceWindowTask, and the
@@ -46,6 +48,7 @@ if _PARENT not in sys.path:
 
 from moto_ext import (  # noqa: E402
     account_clone,
+    backup_selections,
     cloudwatch_cbor,
     codedeploy_alarms,
     codepipeline_state,
@@ -62,6 +65,7 @@ EXTENSIONS = (
     codepipeline_state,
     cloudwatch_cbor,
     codedeploy_alarms,
+    backup_selections,
     ssm_state_manager,
     ssm_maintenance_windows,
     s3_versioning,

@@ -64,22 +64,23 @@ aws backup create-backup-plan --backup-plan "{
 }" >/dev/null
 
 # 5. Assign resources to the plan: everything tagged backup=daily, backed up with a
-#    role AWS Backup assumes. (Emulators without backup selections or the AWS
-#    Backup managed policies skip this step.)
-if [[ -z "${AWS_ENDPOINT_URL:-}" ]]; then
-  echo "5. Backup selection: resources tagged backup=daily"
+#    role AWS Backup assumes.
+echo "5. Backup selection: resources tagged backup=daily"
+ROLE_ARN=$(aws iam get-role --role-name labcheck-res-backup-role --query Role.Arn --output text 2>/dev/null) ||
   ROLE_ARN=$(aws iam create-role --role-name labcheck-res-backup-role --assume-role-policy-document \
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}' \
     --query Role.Arn --output text)
+# Its permissions: the AWS managed policies (which emulators do not carry).
+if [[ -z "${AWS_ENDPOINT_URL:-}" ]]; then
   for policy in AWSBackupServiceRolePolicyForBackup AWSBackupServiceRolePolicyForRestores; do
     aws iam attach-role-policy --role-name labcheck-res-backup-role \
       --policy-arn "arn:aws:iam::aws:policy/service-role/${policy}"
   done
-  PLAN_ID=$(aws backup list-backup-plans --query "BackupPlansList[?BackupPlanName=='${PLAN}'].BackupPlanId | [0]" \
-    --output text)
-  aws backup create-backup-selection --backup-plan-id "$PLAN_ID" --backup-selection \
-    "{\"SelectionName\":\"tagged-daily\",\"IamRoleArn\":\"${ROLE_ARN}\",\"ListOfTags\":[{\"ConditionType\":\"STRINGEQUALS\",\"ConditionKey\":\"backup\",\"ConditionValue\":\"daily\"}]}" \
-    >/dev/null
 fi
+PLAN_ID=$(aws backup list-backup-plans --query "BackupPlansList[?BackupPlanName=='${PLAN}'].BackupPlanId | [0]" \
+  --output text)
+aws backup create-backup-selection --backup-plan-id "$PLAN_ID" --backup-selection \
+  "{\"SelectionName\":\"tagged-daily\",\"IamRoleArn\":\"${ROLE_ARN}\",\"ListOfTags\":[{\"ConditionType\":\"STRINGEQUALS\",\"ConditionKey\":\"backup\",\"ConditionValue\":\"daily\"}]}" \
+  >/dev/null
 
 echo "Done. Tag a resource with backup=daily, or run a job now: aws backup start-backup-job --backup-vault-name ${VAULT} ..."
