@@ -299,7 +299,12 @@ fn policy_lists_exactly_the_reads_the_labs_need() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         doc["Statement"][0]["Action"],
-        serde_json::json!(["cloudwatch:DescribeAlarms", "logs:DescribeLogGroups", "logs:DescribeMetricFilters"])
+        serde_json::json!([
+            "cloudwatch:DescribeAlarms",
+            "logs:DescribeLogGroups",
+            "logs:DescribeMetricFilters",
+            "logs:TestMetricFilter"
+        ])
     );
     let all = labcheck().arg("policy").assert().success().get_output().clone();
     assert_snapshot!(stdout(&all));
@@ -458,7 +463,7 @@ fn selftest_exits_1_naming_what_is_broken() {
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let checks = proofs[0]["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 6);
+    assert_eq!(checks.len(), 7);
     for check in checks {
         let id = check["check"].as_str().unwrap();
         if ["log-group-retention", "alarm-condition"].contains(&id) {

@@ -24,12 +24,12 @@ const SCENARIOS_AT_ONCE: usize = 3;
 /// busy cores an emulator now and then answers late or with an internal error (a new
 /// account's Kinesis backend is a process of its own on LocalStack). A lab broken twice
 /// fails the test; a retry that passes is printed, with what the first try saw.
-async fn prove_labs(endpoint: &str, skip: &[&str]) -> Vec<LabProof> {
+async fn prove_labs(name: &str, endpoint: &str, skip: &[&str]) -> Vec<LabProof> {
     use futures::StreamExt;
     let loaded = load_labs(&common::repo().join("labs"));
     assert!(loaded.diagnostics.is_empty(), "labs do not validate: {:?}", loaded.diagnostics);
     let emulator = Emulator::new(common::emulator_config(endpoint).await).expect("a local emulator");
-    let prover = Prover::new(emulator, std::time::Duration::from_secs(5), SCENARIOS_AT_ONCE);
+    let prover = Prover::new(emulator, std::time::Duration::from_secs(5), SCENARIOS_AT_ONCE).named(name);
     let labs: Vec<_> = loaded.labs.iter().filter(|lab| !skip.contains(&lab.id.as_str())).collect();
     let mut proofs: Vec<LabProof> =
         futures::stream::iter(labs.iter().map(|lab| prover.prove_lab(lab))).buffered(3).collect().await;
@@ -91,7 +91,7 @@ fn assert_no_broken(emulator: &str, proofs: &[LabProof]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moto_proves_every_lab() {
-    let proofs = prove_labs(&common::moto(), &[]).await;
+    let proofs = prove_labs("moto", &common::moto(), &[]).await;
     assert_no_broken("moto", &proofs);
     // The extended moto serves every operation the labs read.
     for proof in &proofs {
@@ -145,7 +145,7 @@ const LOCALSTACK_DEVIATIONS: &[(&str, &str)] = &[
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn localstack_proves_what_it_provides() {
     let skip: Vec<&str> = LOCALSTACK_DEVIATIONS.iter().map(|(lab, _)| *lab).collect();
-    let proofs = prove_labs(&common::localstack(), &skip).await;
+    let proofs = prove_labs("localstack", &common::localstack(), &skip).await;
     assert_no_broken("localstack", &proofs);
     assert!(
         proofs.iter().any(|p| p.checks.iter().all(|c| c.verdict == Verdict::Proven)),
