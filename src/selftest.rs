@@ -329,8 +329,14 @@ impl Prover {
         };
         let empty = self.scenario(log, lab, Start::Empty, &[]).await;
         // An emulator without some operation cannot run the solution either: say which
-        // checks it cannot serve, and prove nothing more of this lab there.
+        // checks it cannot serve, and prove nothing more of this lab there. A pattern
+        // test is only graded, never built with: its checks are judged not emulated
+        // below, and the rest of the lab is proven.
         let missing = match missing_operations(&self.base, log, lab).await {
+            Ok(missing) => Ok(missing.into_iter().filter(|(_, op)| !crate::collect::is_pattern_test(op)).collect()),
+            Err(e) => Err(e),
+        };
+        let missing: BTreeMap<String, String> = match missing {
             Ok(missing) => missing,
             Err(e) => {
                 proof.problems.push(e);

@@ -93,10 +93,16 @@ fn assert_no_broken(emulator: &str, proofs: &[LabProof]) {
 async fn moto_proves_every_lab() {
     let proofs = prove_labs("moto", &common::moto(), &[]).await;
     assert_no_broken("moto", &proofs);
-    // The extended moto serves every operation the labs read.
+    // The extended moto serves every operation the labs read; it leaves out only the
+    // settings a lab declares (recorded answers prove those checks).
+    let loaded = load_labs(&common::repo().join("labs"));
     for proof in &proofs {
+        let lab = loaded.find(&proof.lab).expect("a proven lab");
         for c in &proof.checks {
-            assert_eq!(c.verdict, Verdict::Proven, "{}/{} on moto", proof.lab, c.check);
+            let declared = lab.check(&c.check).is_some_and(|check| check.not_emulated.contains_key("moto"));
+            if !declared {
+                assert_eq!(c.verdict, Verdict::Proven, "{}/{} on moto", proof.lab, c.check);
+            }
         }
     }
     check_support_table("moto", &proofs);
