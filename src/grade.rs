@@ -180,7 +180,10 @@ pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
 
 /// Grade one lab with the candidates `choices` names.
 async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices) -> LabResult {
-    let params = lab.param_values(&opts.params);
+    let mut params = lab.param_values(&opts.params);
+    if let Some(region) = ctx.clients.logs.config().region() {
+        params.insert(crate::lab::GRADED_REGION.into(), Value::String(region.to_string()));
+    }
     let mut done: HashMap<String, Outcome> = HashMap::new();
     let mut pending: Vec<&Check> = lab.checks.iter().collect();
     while !pending.is_empty() {

@@ -54,6 +54,10 @@ pub struct Param {
     pub description: Option<String>,
 }
 
+/// A variable every check may use (`{{ aws_region }}`, `var('aws_region')`): the Region
+/// being graded, for an ARN a policy question must name.
+pub const GRADED_REGION: &str = "aws_region";
+
 /// One graded statement about the account.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

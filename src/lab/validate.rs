@@ -258,7 +258,8 @@ fn check_expectations(p: &mut Problems, at: &str, check: &Check) {
 }
 
 fn check_templates(p: &mut Problems, at: &str, check: &Check, captures: &BTreeSet<&str>) {
-    let known = |name: &str| p.lab.params.contains_key(name) || captures.contains(name);
+    let known =
+        |name: &str| p.lab.params.contains_key(name) || captures.contains(name) || name == crate::lab::GRADED_REGION;
     let mut used: Vec<(String, String)> = Vec::new();
     for (key, value) in &check.select {
         used.extend(template::names_in_value(value).into_iter().map(|n| (format!("{at}.select.{key}"), n.to_string())));
