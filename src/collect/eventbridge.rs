@@ -1,7 +1,10 @@
 //! EventBridge: rules (event patterns decoded), their targets, and what a pattern
 //! matches (TestEventPattern against a lab's sample events).
 
-use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, raw::decode_documents, resources_from};
+use super::{
+    Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, raw::decode_documents, resources_from,
+    samples::Samples,
+};
 use crate::collect::error::{Cause, CollectError};
 use crate::{raw_call, raw_pages};
 use futures::FutureExt;
@@ -61,26 +64,20 @@ async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
         Some(other) => other.to_string(),
         None => return Ok(vec![]),
     };
-    let samples = |key: &str| sel.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
-    let (mut missed, mut wrongly_matched) = (Vec::new(), Vec::new());
-    for (should_match, events) in [(true, samples("match")), (false, samples("no_match"))] {
-        for (n, sample) in events.into_iter().enumerate() {
-            let event = with_envelope(sample.clone(), n).to_string();
-            let input = format!("{pattern} {event}");
-            let request = ctx.clients.eventbridge.test_event_pattern().event_pattern(&pattern).event(&event);
-            let body = raw_call!(ctx, op, &input, &[], request).await?;
-            // An empty answer (moto without labcheck's extension) is no verdict at all.
-            let Some(matched) = body.get("Result").and_then(Value::as_bool) else {
-                return Err(CollectError::new(op, Cause::NotImplemented, "the answer has no Result"));
-            };
-            match (should_match, matched) {
-                (true, false) => missed.push(sample),
-                (false, true) => wrongly_matched.push(sample),
-                _ => {}
-            }
-        }
+    let samples = Samples::from_selector(sel);
+    let mut matched = Vec::new();
+    for (n, sample) in samples.events().enumerate() {
+        let event = with_envelope(sample.clone(), n).to_string();
+        let input = format!("{pattern} {event}");
+        let request = ctx.clients.eventbridge.test_event_pattern().event_pattern(&pattern).event(&event);
+        let body = raw_call!(ctx, op, &input, &[], request).await?;
+        // An empty answer (moto without labcheck's extension) is no verdict at all.
+        let Some(did_match) = body.get("Result").and_then(Value::as_bool) else {
+            return Err(CollectError::new(op, Cause::NotImplemented, "the answer has no Result"));
+        };
+        matched.push(did_match);
     }
-    Ok(found("event pattern", serde_json::json!({ "missed": missed, "wrongly_matched": wrongly_matched })))
+    Ok(samples.verdict("event pattern", &matched))
 }
 
 /// `sample` with the fields TestEventPattern requires, where it has none of its own.

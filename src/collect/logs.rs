@@ -2,7 +2,8 @@
 //! pattern matches (TestMetricFilter against a lab's sample log lines).
 
 use super::{
-    Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, keep_named, resources_from,
+    Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, SelectorType, all_pages, facts, keep_named,
+    resources_from, samples::Samples,
 };
 use crate::collect::error::CollectError;
 use crate::{enum_facts, fact};
@@ -86,22 +87,20 @@ const NOT_FOUND: &[&str] = &["ResourceNotFoundException"];
 async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "logs:TestMetricFilter";
     let Some(pattern) = sel.str("pattern") else { return Ok(vec![]) };
-    let samples = |key: &str| sel.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
-    let (must, must_not) = (samples("match"), samples("no_match"));
-    let all: Vec<(bool, Value)> =
-        must.into_iter().map(|s| (true, s)).chain(must_not.into_iter().map(|s| (false, s))).collect();
-    let (mut missed, mut wrongly_matched) = (Vec::new(), Vec::new());
-    for chunk in all.chunks(MAX_MESSAGES_PER_TEST) {
+    let samples = Samples::from_selector(sel);
+    let events: Vec<&Value> = samples.events().collect();
+    let mut matched = Vec::new();
+    for chunk in events.chunks(MAX_MESSAGES_PER_TEST) {
         // A JSON log event is its JSON text; a text event is itself.
         let messages: Vec<String> = chunk
             .iter()
-            .map(|(_, sample)| match sample {
+            .map(|sample| match sample {
                 Value::String(text) => text.clone(),
                 other => other.to_string(),
             })
             .collect();
         let input = format!("{pattern} {}", Value::from(messages.clone()));
-        let matched = ctx
+        let answer = ctx
             .call(op, &input, || async {
                 let request = ctx
                     .clients
@@ -116,17 +115,11 @@ async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
                 }
             })
             .await?;
-        let matched: Vec<i64> =
-            matched.as_array().map(|n| n.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
-        for (n, (should_match, sample)) in chunk.iter().enumerate() {
-            match (should_match, matched.contains(&(n as i64 + 1))) {
-                (true, false) => missed.push(sample.clone()),
-                (false, true) => wrongly_matched.push(sample.clone()),
-                _ => {}
-            }
-        }
+        let numbers: Vec<i64> =
+            answer.as_array().map(|n| n.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+        matched.extend((1..=chunk.len() as i64).map(|n| numbers.contains(&n)));
     }
-    Ok(super::found("filter pattern", serde_json::json!({ "missed": missed, "wrongly_matched": wrongly_matched })))
+    Ok(samples.verdict("filter pattern", &matched))
 }
 
 async fn collect_log_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {

@@ -35,6 +35,7 @@ pub mod rds;
 pub mod record;
 pub mod route53;
 pub mod s3;
+pub mod samples;
 pub mod secretsmanager;
 pub mod securityhub;
 pub mod sns;
