@@ -1,7 +1,7 @@
 //! AWS Backup: backup plans (rules, lifecycle, cross-Region copies), the selections that
 //! assign resources to them, and vaults.
 
-use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, keep_named, resources_from};
+use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, keep_named, read_each, resources_from};
 use crate::collect::error::CollectError;
 use crate::{raw_call, raw_pages};
 use futures::FutureExt;
@@ -59,14 +59,13 @@ async fn listed_plans(ctx: &Ctx, sel: &Selector, key: &str) -> Result<Vec<Resour
 }
 
 async fn collect_plans(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let mut out = Vec::new();
-    for item in listed_plans(ctx, sel, "name").await? {
-        let Some(id) = item.fact.get("BackupPlanId").and_then(Value::as_str) else { continue };
+    read_each(listed_plans(ctx, sel, "name").await?, |item| async move {
+        let Some(id) = item.fact.get("BackupPlanId").and_then(Value::as_str) else { return Ok(Value::Null) };
         let op = "backup:GetBackupPlan";
         let body = raw_call!(ctx, op, id, NOT_FOUND, ctx.clients.backup.get_backup_plan().backup_plan_id(id)).await?;
-        out.extend(found(item.id, body));
-    }
-    Ok(out)
+        Ok(body)
+    })
+    .await
 }
 
 async fn collect_selections(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -81,13 +80,15 @@ async fn collect_selections(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
             .backup_plan_id(plan_id)
             .set_next_token(token.clone()))
         .await?;
-        for item in resources_from(list, "SelectionId") {
+        let selections = read_each(resources_from(list, "SelectionId"), |item| async move {
             let op = "backup:GetBackupSelection";
             let input = format!("{plan_id}/{}", item.id);
             let request = ctx.clients.backup.get_backup_selection().backup_plan_id(plan_id).selection_id(&item.id);
             let body = raw_call!(ctx, op, &input, NOT_FOUND, request).await?;
-            out.extend(found(item.id, body));
-        }
+            Ok(body)
+        })
+        .await?;
+        out.extend(selections);
     }
     Ok(out)
 }

@@ -356,6 +356,30 @@ pub fn found(id: impl Into<String>, fact: Value) -> Vec<Resource> {
     if fact.is_null() { Vec::new() } else { vec![Resource { id: id.into(), fact }] }
 }
 
+/// Read each listed resource in full with its own call, keeping the list's order. The
+/// reads go out together (the account's call limit still applies); `read` gives the
+/// resource's fact, or `null` when it is gone (it is then left out).
+pub async fn read_each<F, Fut>(listed: Vec<Resource>, read: F) -> Result<Vec<Resource>, CollectError>
+where
+    F: Fn(Resource) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, CollectError>>,
+{
+    let reads = listed.into_iter().map(|item| {
+        let id = item.id.clone();
+        futures::FutureExt::map(read(item), move |fact| fact.map(|fact| found(id, fact)))
+    });
+    Ok(futures::future::try_join_all(reads).await?.into_iter().flatten().collect())
+}
+
+/// A listed resource's fact with what its own Get call adds (the Get answer wins where
+/// both speak). A Get that found nothing adds nothing.
+pub fn with_detail(mut listed: Value, detail: Value) -> Value {
+    if let (Some(fact), Value::Object(detail)) = (listed.as_object_mut(), detail) {
+        fact.extend(detail);
+    }
+    listed
+}
+
 /// Keep the resources whose `field` equals the selector's `key`, when the key is given.
 pub fn keep_named(resources: Vec<Resource>, selector: &Selector, key: &str, field: &str) -> Vec<Resource> {
     match selector.str(key) {

@@ -1,7 +1,10 @@
 //! Systems Manager: parameters (metadata only), State Manager associations, Patch
 //! Manager baselines and patch groups, maintenance windows and their tasks.
 
-use super::{Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, keep_named, raw::member, resources_from};
+use super::{
+    Ctx, Kind, Resource, Selector, SelectorExt, SelectorKey, found, keep_named, raw::member, read_each, resources_from,
+    with_detail,
+};
 use crate::collect::error::CollectError;
 use crate::{raw_call, raw_pages};
 use aws_sdk_ssm::types::{
@@ -105,14 +108,6 @@ async fn collect_parameters(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
     Ok(keep_named(resources_from(list, "Name"), sel, "name", "Name"))
 }
 
-/// A listed item's fact with what its Get call adds (the Get answer wins where both speak).
-fn with_detail(mut listed: Value, detail: Value) -> Value {
-    if let (Some(fact), Value::Object(detail)) = (listed.as_object_mut(), detail) {
-        fact.extend(detail);
-    }
-    listed
-}
-
 async fn collect_associations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let name = sel.str("name");
     let filters = name.map(|n| {
@@ -126,15 +121,15 @@ async fn collect_associations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
         .set_association_filter_list(filters.clone())
         .set_next_token(token.clone()))
     .await?;
-    let mut out = Vec::new();
-    for summary in keep_named(resources_from(list, "AssociationName"), sel, "name", "AssociationName") {
-        let Some(id) = summary.fact.get("AssociationId").and_then(Value::as_str) else { continue };
+    let listed = keep_named(resources_from(list, "AssociationName"), sel, "name", "AssociationName");
+    read_each(listed, |summary| async move {
+        let Some(id) = summary.fact.get("AssociationId").and_then(Value::as_str) else { return Ok(Value::Null) };
         let op = "ssm:DescribeAssociation";
         let not_found = &["AssociationDoesNotExist"];
         let body = raw_call!(ctx, op, id, not_found, ctx.clients.ssm.describe_association().association_id(id)).await?;
-        out.extend(found(summary.id, member(body, "AssociationDescription")));
-    }
-    Ok(out)
+        Ok(member(body, "AssociationDescription"))
+    })
+    .await
 }
 
 async fn collect_patch_baselines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -148,14 +143,14 @@ async fn collect_patch_baselines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
         .set_filters(filters.clone())
         .set_next_token(token.clone()))
     .await?;
-    let mut out = Vec::new();
-    for identity in keep_named(resources_from(list, "BaselineName"), sel, "name", "BaselineName") {
-        let Some(id) = identity.fact.get("BaselineId").and_then(Value::as_str) else { continue };
+    let listed = keep_named(resources_from(list, "BaselineName"), sel, "name", "BaselineName");
+    read_each(listed, |identity| async move {
+        let Some(id) = identity.fact.get("BaselineId").and_then(Value::as_str) else { return Ok(Value::Null) };
         let op = "ssm:GetPatchBaseline";
         let body = raw_call!(ctx, op, id, DOES_NOT_EXIST, ctx.clients.ssm.get_patch_baseline().baseline_id(id)).await?;
-        out.extend(found(identity.id, body));
-    }
-    Ok(out)
+        Ok(body)
+    })
+    .await
 }
 
 async fn collect_patch_group(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -190,15 +185,14 @@ async fn collect_maintenance_windows(ctx: &Ctx, sel: &Selector) -> Result<Vec<Re
         .set_next_token(token.clone()))
     .await?;
     // The list leaves out settings only GetMaintenanceWindow answers.
-    let mut windows = Vec::new();
-    for window in keep_named(resources_from(list, "Name"), sel, "name", "Name") {
-        let id = window.fact["WindowId"].as_str().unwrap_or_default().to_string();
+    read_each(keep_named(resources_from(list, "Name"), sel, "name", "Name"), |window| async move {
+        let id = window.fact["WindowId"].as_str().unwrap_or_default();
         let op = "ssm:GetMaintenanceWindow";
         let detail =
-            raw_call!(ctx, op, &id, DOES_NOT_EXIST, ctx.clients.ssm.get_maintenance_window().window_id(&id)).await?;
-        windows.push(Resource { id: window.id, fact: with_detail(window.fact, detail) });
-    }
-    Ok(windows)
+            raw_call!(ctx, op, id, DOES_NOT_EXIST, ctx.clients.ssm.get_maintenance_window().window_id(id)).await?;
+        Ok(with_detail(window.fact, detail))
+    })
+    .await
 }
 
 async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -212,13 +206,12 @@ async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<V
         .set_next_token(token.clone()))
     .await?;
     // AWS lists tasks without the parameters they run with; GetMaintenanceWindowTask has them.
-    let mut tasks = Vec::new();
-    for task in resources_from(list, "WindowTaskId") {
+    read_each(resources_from(list, "WindowTaskId"), |task| async move {
         let op = "ssm:GetMaintenanceWindowTask";
         let input = format!("{window}/{}", task.id);
         let request = ctx.clients.ssm.get_maintenance_window_task().window_id(window).window_task_id(&task.id);
         let detail = raw_call!(ctx, op, &input, DOES_NOT_EXIST, request).await?;
-        tasks.push(Resource { id: task.id, fact: with_detail(task.fact, detail) });
-    }
-    Ok(tasks)
+        Ok(with_detail(task.fact, detail))
+    })
+    .await
 }
