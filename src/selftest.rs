@@ -447,7 +447,8 @@ fn judge(lab: &Lab, scenarios: &Scenarios, emulator: &str, proof: &mut LabProof)
     let mut unemulated: BTreeMap<String, String> = lab
         .checks
         .iter()
-        .filter_map(|c| c.not_emulated.get(emulator).map(|lacks| (c.id.clone(), format!("declared: {lacks}"))))
+        .filter(|c| !c.emulated_on(emulator))
+        .map(|c| (c.id.clone(), format!("declared: {}", c.not_emulated[emulator])))
         .collect();
     let declared: BTreeSet<String> = unemulated.keys().cloned().collect();
     for check in lab.checks.iter().filter(|c| !declared.contains(&c.id)) {

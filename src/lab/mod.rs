@@ -103,6 +103,14 @@ pub struct Check {
     pub not_emulated: BTreeMap<String, String>,
 }
 
+impl Check {
+    /// Whether `emulator` can show what this check reads (a lab says where it cannot
+    /// with `not_emulated`).
+    pub fn emulated_on(&self, emulator: &str) -> bool {
+        !self.not_emulated.contains_key(emulator)
+    }
+}
+
 fn one() -> u32 {
     1
 }
