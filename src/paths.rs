@@ -27,6 +27,7 @@
 
 use crate::lab::template::Vars;
 use crate::policy_eval;
+use jmespath::ast::Ast;
 use jmespath::functions::{ArgumentType, CustomFunction, Signature};
 use jmespath::{Context, ErrorReason, Expression, JmespathError, Rcvar, Runtime, Variable};
 use std::sync::{Arc, LazyLock};
@@ -45,19 +46,47 @@ pub fn with_vars<T>(vars: &Vars, searches: impl FnOnce() -> T) -> T {
     result
 }
 
-/// The names a path reads with `var('name')`, for validation.
+/// The names a path reads with `var('name')`, for validation (none when it does not
+/// compile: validation reports that on its own).
 pub fn var_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find("var(") {
-        let after = &rest[start + 4..];
-        let quoted = after.trim_start().strip_prefix('\'');
-        if let Some(name) = quoted.and_then(|q| q.split_once('\'')).map(|(name, _)| name) {
-            names.push(name.to_string());
+    let mut stack: Vec<Ast> = compile(path).map(|e| vec![e.as_ast().clone()]).unwrap_or_default();
+    while let Some(node) = stack.pop() {
+        if let Ast::Function { name, args, .. } = &node
+            && name == "var"
+            && let [Ast::Literal { value, .. }] = &args[..]
+            && let Some(name) = value.as_string()
+        {
+            names.push(name.clone());
         }
-        rest = after;
+        stack.extend(children(node));
     }
+    names.reverse();
     names
+}
+
+/// The expressions directly inside `node`, in reading order.
+fn children(node: Ast) -> Vec<Ast> {
+    match node {
+        Ast::Comparison { lhs, rhs, .. }
+        | Ast::Projection { lhs, rhs, .. }
+        | Ast::And { lhs, rhs, .. }
+        | Ast::Or { lhs, rhs, .. }
+        | Ast::Subexpr { lhs, rhs, .. } => vec![*lhs, *rhs],
+        Ast::Condition { predicate, then, .. } => vec![*predicate, *then],
+        Ast::Expref { ast: node, .. }
+        | Ast::Flatten { node, .. }
+        | Ast::Not { node, .. }
+        | Ast::ObjectValues { node, .. } => {
+            vec![*node]
+        }
+        Ast::Function { args, .. } => args,
+        Ast::MultiList { elements, .. } => elements,
+        Ast::MultiHash { elements, .. } => elements.into_iter().map(|pair| pair.value).collect(),
+        Ast::Identity { .. } | Ast::Field { .. } | Ast::Index { .. } | Ast::Literal { .. } | Ast::Slice { .. } => {
+            vec![]
+        }
+    }
 }
 
 static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
@@ -275,6 +304,8 @@ mod tests {
             var_names("policy_allows(P, {resource: var('topic'), context: {k: var( 'rule_arn')}})"),
             ["topic", "rule_arn"]
         );
+        assert!(var_names(r"starts_with(Name, 'var(\'x\')')").is_empty(), "text that only looks like a call");
+        assert_eq!(var_names("[?a == var('x')] | sort_by(@, &var('y'))"), ["x", "y"]);
     }
 
     #[test]
