@@ -13,7 +13,7 @@ pub static KINDS: &[&Kind] = &[&GROUP, &POLICY];
 
 pub static GROUP: Kind = Kind {
     name: "autoscaling.group",
-    description: "An Auto Scaling group: size, Availability Zones and subnets, health check type and grace period, target groups, launch template.",
+    description: "An Auto Scaling group: size, Availability Zones and subnets, health check type and grace period, target groups, launch template (LaunchTemplate, or MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification).",
     selector: &[SelectorKey::optional("name", "Auto Scaling group name")],
     one_of: &[],
     operations: &["autoscaling:DescribeAutoScalingGroups"],
@@ -83,6 +83,7 @@ impl ToFact for AutoScalingGroup {
             "AutoScalingGroupARN" => self.auto_scaling_group_arn(),
             "LaunchConfigurationName" => self.launch_configuration_name(),
             "LaunchTemplate" => self.launch_template(),
+            "MixedInstancesPolicy" => self.mixed_instances_policy(),
             "MinSize" => self.min_size(),
             "MaxSize" => self.max_size(),
             "DesiredCapacity" => self.desired_capacity(),
@@ -142,6 +143,48 @@ impl ToFact for ScalingPolicy {
             "Alarms" => self.alarms(),
             "TargetTrackingConfiguration" => self.target_tracking_configuration(),
             "Enabled" => self.enabled(),
+        }
+    }
+}
+
+impl ToFact for MixedInstancesPolicy {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "LaunchTemplate" => self.launch_template(),
+            "InstancesDistribution" => self.instances_distribution(),
+        }
+    }
+}
+
+impl ToFact for LaunchTemplate {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "LaunchTemplateSpecification" => self.launch_template_specification(),
+            "Overrides" => self.overrides(),
+        }
+    }
+}
+
+impl ToFact for LaunchTemplateOverrides {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "InstanceType" => self.instance_type(),
+            "WeightedCapacity" => self.weighted_capacity(),
+            "LaunchTemplateSpecification" => self.launch_template_specification(),
+            "ImageId" => self.image_id(),
+        }
+    }
+}
+
+impl ToFact for InstancesDistribution {
+    fn to_fact(&self) -> Value {
+        fact! {
+            "OnDemandAllocationStrategy" => self.on_demand_allocation_strategy(),
+            "OnDemandBaseCapacity" => self.on_demand_base_capacity(),
+            "OnDemandPercentageAboveBaseCapacity" => self.on_demand_percentage_above_base_capacity(),
+            "SpotAllocationStrategy" => self.spot_allocation_strategy(),
+            "SpotInstancePools" => self.spot_instance_pools(),
+            "SpotMaxPrice" => self.spot_max_price(),
         }
     }
 }
