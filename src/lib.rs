@@ -17,4 +17,5 @@ pub mod policy;
 pub mod policy_eval;
 pub mod report;
 pub mod selftest;
+pub mod state_machine;
 pub mod target;

@@ -149,6 +149,15 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
         )),
     );
     runtime.register_function(
+        "sfn_states",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Any], None),
+            Box::new(|args: &[Rcvar], _: &mut Context<'_>| {
+                Ok(Arc::new(Variable::from_serializable(crate::state_machine::states(&to_json(&args[0])))?))
+            }),
+        )),
+    );
+    runtime.register_function(
         "var",
         Box::new(CustomFunction::new(
             Signature::new(vec![ArgumentType::String], None),
