@@ -318,6 +318,21 @@ mod tests {
     }
 
     #[test]
+    fn sfn_states_answers_where_a_tasks_errors_lead() {
+        let machine = json!({"definition": {"StartAt": "Work", "States": {
+            "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Notify"}]},
+            "Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true},
+            "Done": {"Type": "Succeed"}, "Failed": {"Type": "Fail"}}}});
+        let unfailing = "sfn_states(definition)[?Type=='Task' && contains(Resource, 'lambda')] \
+                         | [?!CaughtBy || length(CaughtBy[?!contains(Reaches, 'Fail')]) > `0`].Name";
+        assert_eq!(eval(unfailing, machine.clone()), json!(["Work"]), "the catcher's path ends without failing");
+        let mut fixed = machine;
+        fixed["definition"]["States"]["Notify"] = json!({"Type": "Task", "Resource": "sns", "Next": "Failed"});
+        assert_eq!(eval(unfailing, fixed), json!([]));
+    }
+
+    #[test]
     fn arn_part_splits_an_arn() {
         let role = json!({"Arn": "arn:aws:iam::111122223333:role/app/ci"});
         assert_eq!(eval("arn_part(Arn, 'account')", role.clone()), json!("111122223333"));
