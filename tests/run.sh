@@ -4,7 +4,7 @@
 # test, and stops the emulators.
 #
 #   bash tests/run.sh                 # everything
-#   bash tests/run.sh --test recorded # extra arguments go to `cargo test`
+#   bash tests/run.sh recorded::      # extra arguments go to `cargo test`
 #
 # Ports: MOTO_PORT (default 5123), MOTO_IAM_PORT (default 5124) and LOCALSTACK_PORT
 # (default 4599), on 127.0.0.1.
@@ -14,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export MOTO_PORT="${MOTO_PORT:-5123}"
 export LOCALSTACK_PORT="${LOCALSTACK_PORT:-4599}"
 MOTO_IAM_PORT="${MOTO_IAM_PORT:-5124}"
-# The IAM-enforcing moto serves this many requests unauthenticated (tests/policy_proof.rs
+# The IAM-enforcing moto serves this many requests unauthenticated (tests/it/policy_proof.rs
 # spends them on an admin user), then requires keys of an IAM user it knows.
 MOTO_IAM_UNAUTHENTICATED=3
 
@@ -43,6 +43,8 @@ bash localstack/selftest_ext.sh
 export LABCHECK_MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 export LABCHECK_MOTO_IAM_ENDPOINT="http://127.0.0.1:$MOTO_IAM_PORT"
 export LABCHECK_LOCALSTACK_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT"
+# Here a test that needs the emulators fails without them instead of skipping itself.
+export LABCHECK_REQUIRE_EMULATORS=1
 
 # Keep cargo's output, and close with one line that totals every test binary.
 log=$(mktemp)

@@ -1,7 +1,7 @@
 //! What a user sees, snapshot-tested: listings, lab descriptions, validation errors, and
 //! the three report formats of a graded run against moto.
 
-mod common;
+use crate::common;
 
 use common::labcheck;
 use insta::assert_snapshot;
@@ -222,6 +222,7 @@ mod graded_run {
 
     #[tokio::test]
     async fn human_report() {
+        common::needs_emulators!();
         let (code, out) = run("human").await;
         assert_eq!(code, 1, "some checks fail: exit 1");
         assert!(!out.contains('\u{1b}'), "no colour when not on a terminal");
@@ -230,6 +231,7 @@ mod graded_run {
 
     #[tokio::test]
     async fn json_report() {
+        common::needs_emulators!();
         let (code, out) = run("json").await;
         assert_eq!(code, 1);
         let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -240,6 +242,7 @@ mod graded_run {
 
     #[tokio::test]
     async fn junit_report() {
+        common::needs_emulators!();
         let (code, out) = run("junit").await;
         assert_eq!(code, 1);
         assert_snapshot!(redacted(&out));
@@ -248,6 +251,7 @@ mod graded_run {
     /// Credentials and session tokens never reach any output.
     #[tokio::test]
     async fn no_secret_in_any_output() {
+        common::needs_emulators!();
         let env = account().await.clone();
         let secrets: Vec<String> =
             env.iter().filter(|(k, _)| k != "AWS_ENDPOINT_URL").map(|(_, v)| v.clone()).collect();
@@ -274,6 +278,7 @@ mod graded_run {
 
     #[tokio::test]
     async fn colour_when_forced_and_none_with_no_color() {
+        common::needs_emulators!();
         let env = account().await.clone();
         let (forced, plain) = tokio::task::spawn_blocking(move || {
             let run = |extra: &[(&str, &str)]| {
@@ -342,6 +347,7 @@ fn lab_with_solution_after(lab: &str, prelude: &str) -> tempfile::TempDir {
 /// near misses and alternatives start from it, and the lab is still proven.
 #[test]
 fn selftest_runs_the_solution_once_where_the_emulator_copies_accounts() {
+    common::needs_emulators!();
     let dir = lab_with_solution_after("monitoring/metric-filter-alarm", "echo ran >> \"$RUNS\"\n");
     let runs = dir.path().join("runs");
     let out = labcheck()
@@ -365,6 +371,7 @@ fn selftest_runs_the_solution_once_where_the_emulator_copies_accounts() {
 /// which start at once, collide.
 #[test]
 fn selftest_jobs_bounds_the_scenarios_at_once() {
+    common::needs_emulators!();
     let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
     let gated = "mkdir \"$GATE\" || { echo 'another scenario is running' >&2; exit 1; }\n\
                  trap 'rmdir \"$GATE\"' EXIT\n\
@@ -403,6 +410,7 @@ fn selftest_jobs_bounds_the_scenarios_at_once() {
 /// on the emulator, and the script saw no `AWS_*` variable but the scenario's own.
 #[test]
 fn selftest_keeps_every_request_on_the_emulator() {
+    common::needs_emulators!();
     let dir = lab_with_solution_after("monitoring/metric-filter-alarm", "env | grep '^AWS_' | sort > \"$ENV_DUMP\"\n");
     let dump = dir.path().join("env");
     let elsewhere = "http://127.0.0.1:9";
@@ -448,6 +456,7 @@ fn selftest_keeps_every_request_on_the_emulator() {
 /// `log-group-retention`, not `alarm-condition`). The other checks stay proven.
 #[test]
 fn selftest_exits_1_naming_what_is_broken() {
+    common::needs_emulators!();
     let (dir, copy) = copy_of_lab("monitoring/metric-filter-alarm");
     let near_misses = std::fs::read_to_string(copy.join("near_misses.yaml")).unwrap();
     let mislabelled = near_misses.replacen("fails: [log-group-retention]", "fails: [alarm-condition]", 1);

@@ -3,17 +3,15 @@
 //! was; faults that outlive the retries are ERRORs naming their cause; no fault ever
 //! makes a check FAIL or PASS; every run ends within its timeouts.
 
-mod common;
-#[path = "common/proxy.rs"]
-mod proxy;
+use crate::common;
 
+use crate::common::proxy::{Fault, FaultProxy};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use labcheck::collect::{Cause, Clients, Ctx};
 use labcheck::grade::{GradeOptions, Status, grade_lab};
 use labcheck::lab::{Lab, load_lab_dir};
-use proxy::{Fault, FaultProxy};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
@@ -95,6 +93,7 @@ fn statuses(v: &Verdicts) -> BTreeMap<&str, Status> {
 
 #[tokio::test]
 async fn retried_faults_change_nothing() {
+    common::needs_emulators!();
     let proxy = FaultProxy::start(&common::moto()).await;
     let baseline = grade_all(&proxy).await;
     assert!(baseline.values().all(|(s, _, _)| *s == Status::Pass), "the solved account passes: {baseline:#?}");
@@ -119,6 +118,7 @@ async fn retried_faults_change_nothing() {
 
 #[tokio::test]
 async fn faults_outliving_retries_are_errors_naming_the_cause() {
+    common::needs_emulators!();
     let proxy = FaultProxy::start(&common::moto()).await;
     let baseline = grade_all(&proxy).await;
     let cases: &[(&str, Fault, Cause, &str)] = &[

@@ -2,11 +2,9 @@
 //! scopes state by the account a role is assumed into), in varied states. Every row of
 //! the gradebook is asserted; an interrupted run, resumed, gives the same gradebook.
 
-mod common;
-#[path = "common/proxy.rs"]
-mod proxy;
+use crate::common;
 
-use proxy::{Fault, FaultProxy};
+use crate::common::proxy::{Fault, FaultProxy};
 
 use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use std::collections::BTreeMap;
@@ -110,6 +108,7 @@ fn gradebook_rows(dir: &Path) -> Vec<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roster_of_fifty_students_into_a_gradebook() {
+    common::needs_emulators!();
     let dir = tempfile::tempdir().unwrap();
     let states = roster(dir.path()).await;
     let out = tokio::task::spawn_blocking({
@@ -189,6 +188,7 @@ async fn roster_of_fifty_students_into_a_gradebook() {
 /// the others are graded as usual.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_account_does_not_stop_the_others() {
+    common::needs_emulators!();
     let dir = tempfile::tempdir().unwrap();
     let first = 410_000_000_000u64 + u64::from(std::process::id()) * 10;
     let (ok, denied_role, also_ok) = (first, first + 1, first + 2);
@@ -232,6 +232,7 @@ async fn a_broken_account_does_not_stop_the_others() {
 /// The proxy tells the students apart by the Region their requests are signed for.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denied_and_slow_students_do_not_hold_up_the_class() {
+    common::needs_emulators!();
     let dir = tempfile::tempdir().unwrap();
     let first = 420_000_000_000u64 + u64::from(std::process::id()) * 10;
     let mut csv = String::from("id,account,role_arn,region\n");
@@ -282,6 +283,7 @@ async fn denied_and_slow_students_do_not_hold_up_the_class() {
 /// never interrupted. A slowed emulator keeps the run long enough to interrupt.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_and_resumed_equals_uninterrupted() {
+    common::needs_emulators!();
     let dir = tempfile::tempdir().unwrap();
     let base = common::emulator_config(&common::moto()).await;
     let first = 430_000_000_000u64 + u64::from(std::process::id()) * 100;

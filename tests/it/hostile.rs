@@ -1,7 +1,7 @@
 //! Hostile and broken lab files: each gets a clear error naming the file (and the line
 //! where there is one), in bounded time and memory, and never a panic.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

@@ -23,7 +23,7 @@
 //! `Action`/`NotAction` and `Effect` (an explicit Deny wins); `Resource` is compared with
 //! `*` for these services; `sts:GetCallerIdentity` is always allowed.
 
-mod common;
+use crate::common;
 
 use aws_config::BehaviorVersion;
 use aws_credential_types::Credentials;
@@ -260,6 +260,7 @@ fn assert_all_pass(who: &str, code: i32, report: &Value, gaps: &Gaps) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn policy_is_enough_and_no_more_on_iam_enforcing_moto() {
+    common::needs_emulators!();
     let started = Instant::now();
     let lap = |what: &str| eprintln!("policy_proof: {what} at {:.1} s", started.elapsed().as_secs_f64());
     let endpoint = common::endpoint("LABCHECK_MOTO_IAM_ENDPOINT");

@@ -1,7 +1,39 @@
 //! Shared by the integration tests: the emulator endpoints and the binary.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::path::PathBuf;
+
+/// What `bash tests/run.sh` sets: the emulators' endpoints.
+const EMULATOR_VARS: [&str; 3] =
+    ["LABCHECK_MOTO_ENDPOINT", "LABCHECK_MOTO_IAM_ENDPOINT", "LABCHECK_LOCALSTACK_ENDPOINT"];
+
+/// Whether the emulators are running. Under a plain `cargo test` they are not: the test
+/// says it is skipped and returns. `bash tests/run.sh` (and CI) set
+/// `LABCHECK_REQUIRE_EMULATORS`, and then a missing emulator fails the test.
+pub fn emulators_running() -> bool {
+    let missing: Vec<&str> = EMULATOR_VARS.into_iter().filter(|var| std::env::var_os(var).is_none()).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let test = std::thread::current().name().unwrap_or("this test").to_string();
+    let why =
+        format!("{} not set: run the suite with `bash tests/run.sh`, which starts the emulators", missing.join(", "));
+    assert!(std::env::var_os("LABCHECK_REQUIRE_EMULATORS").is_none(), "{test}: {why}");
+    eprintln!("skipped {test}: it needs the emulators ({why})");
+    false
+}
+
+/// Return from the test, saying it is skipped, when the emulators are not running.
+macro_rules! needs_emulators {
+    () => {
+        if !$crate::common::emulators_running() {
+            return;
+        }
+    };
+}
+pub(crate) use needs_emulators;
 
 /// The endpoint of an emulator the test command started, from `var`.
 /// `bash tests/run.sh` starts both emulators and sets these variables.

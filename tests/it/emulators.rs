@@ -5,7 +5,7 @@
 //!
 //! Set LABCHECK_UPDATE_SUPPORT=1 to rewrite the tables after a deliberate change.
 
-mod common;
+use crate::common;
 
 use labcheck::emulator::Emulator;
 use labcheck::grade::{GradeOptions, Status, grade_lab};
@@ -91,6 +91,7 @@ fn assert_no_broken(emulator: &str, proofs: &[LabProof]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moto_proves_every_lab() {
+    common::needs_emulators!();
     let proofs = prove_labs("moto", &common::moto(), &[]).await;
     assert_no_broken("moto", &proofs);
     // The extended moto serves every operation the labs read; it leaves out only the
@@ -149,6 +150,7 @@ const LOCALSTACK_DEVIATIONS: &[(&str, &str)] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn localstack_proves_what_it_provides() {
+    common::needs_emulators!();
     let skip: Vec<&str> = LOCALSTACK_DEVIATIONS.iter().map(|(lab, _)| *lab).collect();
     let proofs = prove_labs("localstack", &common::localstack(), &skip).await;
     assert_no_broken("localstack", &proofs);
@@ -163,6 +165,7 @@ async fn localstack_proves_what_it_provides() {
 /// On an empty account every check that runs says what it looked for.
 #[tokio::test]
 async fn empty_account_failures_say_what_is_missing() {
+    common::needs_emulators!();
     let conf = common::emulator_config(&common::moto()).await;
     let account = format!("{:012}", 555_000_000_000u64 + u64::from(std::process::id()));
     let role = format!("arn:aws:iam::{account}:role/empty");
@@ -185,6 +188,7 @@ async fn empty_account_failures_say_what_is_missing() {
 /// endpoint does not implement the operation (or a SKIP behind one), never a FAIL.
 #[test]
 fn missing_service_is_an_error_naming_the_operation() {
+    common::needs_emulators!();
     let out = common::labcheck()
         .args(["run", "sdlc-codepipeline-three-stage", "--format", "json", "--endpoint-url", &common::localstack()])
         .assert()
@@ -214,6 +218,7 @@ fn missing_service_is_an_error_naming_the_operation() {
 /// `file://` arguments) and standard input.
 #[test]
 fn aws_cli_server_answers_as_the_cli_does() {
+    common::needs_emulators!();
     let repo = common::repo();
     let real = repo.join("localstack/.venv-moto/bin/aws");
     let shim = repo.join("localstack/run/bin/aws");

@@ -1,0 +1,15 @@
+//! labcheck's integration tests, in one binary: each test file would otherwise link the
+//! 31 AWS SDK crates into a binary of its own.
+//!
+//! Tests that need the emulators return early, saying so, under a plain `cargo test`;
+//! `bash tests/run.sh` starts the emulators and requires them.
+
+mod common;
+
+mod batch;
+mod cli;
+mod emulators;
+mod faults;
+mod hostile;
+mod policy_proof;
+mod recorded;
