@@ -123,6 +123,17 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
         Box::new(CustomFunction::new(policy_question(), Box::new(|args, ctx| answer(args, ctx, |a| a.denies)))),
     );
     runtime.register_function(
+        "role_allows",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Object, ArgumentType::Object], None),
+            Box::new(|args: &[Rcvar], ctx: &mut Context<'_>| {
+                let allowed = policy_eval::role_allows(&to_json(&args[0]), &to_json(&args[1]))
+                    .map_err(|e| runtime_error(ctx, e))?;
+                Ok(Arc::new(Variable::Bool(allowed)))
+            }),
+        )),
+    );
+    runtime.register_function(
         "canonical_policy",
         Box::new(CustomFunction::new(
             Signature::new(vec![ArgumentType::Any], None),

@@ -91,6 +91,22 @@ pub fn evaluate(policies: &Value, question: &Value) -> Result<Answers, String> {
     Ok(answers)
 }
 
+/// Whether a role may do what the question asks: its identity policies (inline and
+/// managed, together) allow it and none denies it, and its permissions boundary, when it
+/// has one, allows it too. `permissions` is an `iam.role_permissions` fact. (A question
+/// without a resource is asked of the policies and of the boundary separately.)
+pub fn role_allows(permissions: &Value, question: &Value) -> Result<bool, String> {
+    if !permissions.is_object() || permissions.get("Documents").is_none() {
+        return Err("role_allows() takes an iam.role_permissions fact (with Documents)".into());
+    }
+    let identity = evaluate(&permissions["Documents"], question)?;
+    let bounded = match permissions.get("PermissionsBoundary") {
+        None | Some(Value::Null) => true,
+        Some(boundary) => evaluate(&boundary["Document"], question)?.allows,
+    };
+    Ok(identity.allows && bounded)
+}
+
 /// Policy variables in condition values (`"aws:ResourceTag/team": "${aws:PrincipalTag/team}"`)
 /// take the request's values, as IAM fills them in; a variable the request lacks keeps
 /// its text, so it matches nothing.
@@ -368,6 +384,21 @@ mod tests {
         json!({"Version": "2012-10-17", "Statement": statements})
     }
 
+    #[test]
+    fn a_role_may_do_what_its_policies_allow_within_its_boundary() {
+        let allow = |action: &str| json!({"Statement": {"Effect": "Allow", "Action": action, "Resource": "*"}});
+        let deny = json!({"Statement": [{"Effect": "Deny", "Action": "kinesis:*", "Resource": "*"}]});
+        let question =
+            json!({"action": "kinesis:PutRecord", "resource": "arn:aws:kinesis:us-east-1:111122223333:stream/s"});
+        let role = |documents: Value, boundary: Value| json!({"Documents": documents, "PermissionsBoundary": boundary});
+        let may = |fact: Value| role_allows(&fact, &question).unwrap();
+        assert!(may(role(json!([allow("s3:*"), allow("kinesis:Put*")]), Value::Null)), "a managed or inline policy");
+        assert!(!may(role(json!([allow("kinesis:Put*"), deny]), Value::Null)), "a deny in another policy wins");
+        assert!(!may(role(json!([allow("kinesis:*")]), json!({"Document": allow("s3:*")}))), "outside the boundary");
+        assert!(may(role(json!([allow("kinesis:*")]), json!({"Document": allow("kinesis:PutRecord")}))));
+        assert!(!may(role(json!([]), Value::Null)), "no policy, no permission");
+        assert!(role_allows(&json!({"PolicyDocument": {}}), &question).is_err(), "not a role_permissions fact");
+    }
     #[test]
     fn one_statement_object_and_string_values_read_as_lists() {
         let policy = doc(json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}));

@@ -13,7 +13,7 @@ use aws_sdk_iam::types::{
 use futures::FutureExt;
 use serde_json::Value;
 
-pub static KINDS: &[&Kind] = &[&ROLE, &POLICY, &ATTACHED_ROLE_POLICIES, &ROLE_POLICY];
+pub static KINDS: &[&Kind] = &[&ROLE, &POLICY, &ATTACHED_ROLE_POLICIES, &ROLE_POLICY, &ROLE_PERMISSIONS];
 
 pub static ROLE: Kind = Kind {
     name: "iam.role",
@@ -63,6 +63,26 @@ pub static ROLE_POLICY: Kind = Kind {
     collect: |ctx, sel| collect_role_policies(ctx, sel).boxed(),
 };
 
+pub static ROLE_PERMISSIONS: Kind = Kind {
+    name: "iam.role_permissions",
+    description: "Everything that decides what a role may do: every identity policy it has, inline or managed \
+                  (customer or AWS managed), as Policies (Kind, PolicyName, PolicyArn, Document) and as one list of \
+                  Documents, and its PermissionsBoundary (PolicyArn, Document) or null. Ask it with role_allows().",
+    selector: &[SelectorKey::required("role", "role name")],
+    one_of: &[],
+    operations: &[
+        "iam:GetRole",
+        "iam:ListRolePolicies",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+    ],
+    unnamed_only: &[],
+    cli: "aws iam get-role, list-role-policies + get-role-policy, list-attached-role-policies + get-policy + get-policy-version",
+    collect: |ctx, sel| collect_role_permissions(ctx, sel).boxed(),
+};
+
 const NO_SUCH_ENTITY: &[&str] = &["NoSuchEntity", "NoSuchEntityException"];
 
 /// The role name in `arn:aws:iam::123456789012:role/path/name`.
@@ -102,17 +122,7 @@ async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
     for policy in keep_named(resources_from(list, "PolicyName"), sel, "name", "PolicyName") {
         let arn = policy.fact.get("Arn").and_then(Value::as_str).unwrap_or_default().to_string();
         let version = policy.fact.get("DefaultVersionId").and_then(Value::as_str).unwrap_or_default().to_string();
-        let op = "iam:GetPolicyVersion";
-        let document = ctx
-            .call(op, &format!("{arn}/{version}"), || async {
-                match ctx.clients.iam.get_policy_version().policy_arn(&arn).version_id(&version).send().await {
-                    Ok(out) => {
-                        Ok(out.policy_version().and_then(|v| v.document()).map(json_document).unwrap_or(Value::Null))
-                    }
-                    Err(err) => CollectError::classify(op, err, NO_SUCH_ENTITY).map(|()| Value::Null),
-                }
-            })
-            .await?;
+        let document = policy_version_document(ctx, &arn, &version).await?;
         let mut fact = policy.fact;
         if let Value::Object(map) = &mut fact {
             map.insert("Document".into(), document);
@@ -170,6 +180,76 @@ async fn collect_role_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
         out.extend(found(name, fact));
     }
     Ok(out)
+}
+
+async fn collect_role_permissions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let Some(role) = sel.str("role") else { return Ok(vec![]) };
+    let by_name: Selector = [("name".to_string(), Value::from(role))].into_iter().collect();
+    let Some(found_role) = collect_role(ctx, &by_name).await?.pop() else { return Ok(vec![]) };
+    let by_role: Selector = [("role".to_string(), Value::from(role))].into_iter().collect();
+    let mut policies: Vec<Value> = collect_role_policies(ctx, &by_role)
+        .await?
+        .into_iter()
+        .map(|inline| {
+            serde_json::json!({
+                "Kind": "inline",
+                "PolicyName": inline.fact["PolicyName"],
+                "Document": inline.fact["PolicyDocument"],
+            })
+        })
+        .collect();
+    for attached in collect_attached_role_policies(ctx, &by_role).await? {
+        let arn = attached.fact["PolicyArn"].as_str().unwrap_or_default();
+        policies.push(serde_json::json!({
+            "Kind": "managed",
+            "PolicyName": attached.fact["PolicyName"],
+            "PolicyArn": arn,
+            "Document": managed_document(ctx, arn).await?,
+        }));
+    }
+    let boundary = match found_role.fact.pointer("/PermissionsBoundary/PermissionsBoundaryArn").and_then(Value::as_str)
+    {
+        Some(arn) => serde_json::json!({ "PolicyArn": arn, "Document": managed_document(ctx, arn).await? }),
+        None => Value::Null,
+    };
+    let documents: Vec<Value> = policies.iter().map(|p| p["Document"].clone()).collect();
+    Ok(found(
+        role,
+        serde_json::json!({
+            "RoleName": found_role.fact["RoleName"],
+            "Arn": found_role.fact["Arn"],
+            "Policies": policies,
+            "Documents": documents,
+            "PermissionsBoundary": boundary,
+        }),
+    ))
+}
+
+/// The document of a managed policy's default version (null when the policy is gone).
+async fn managed_document(ctx: &Ctx, arn: &str) -> Result<Value, CollectError> {
+    let op = "iam:GetPolicy";
+    let policy = ctx
+        .call(op, arn, || async {
+            match ctx.clients.iam.get_policy().policy_arn(arn).send().await {
+                Ok(out) => Ok(out.policy().map(ToFact::to_fact).unwrap_or(Value::Null)),
+                Err(err) => CollectError::classify(op, err, NO_SUCH_ENTITY).map(|()| Value::Null),
+            }
+        })
+        .await?;
+    let Some(version) = policy.get("DefaultVersionId").and_then(Value::as_str) else { return Ok(Value::Null) };
+    policy_version_document(ctx, arn, version).await
+}
+
+/// The document of one version of a managed policy, decoded.
+async fn policy_version_document(ctx: &Ctx, arn: &str, version: &str) -> Result<Value, CollectError> {
+    let op = "iam:GetPolicyVersion";
+    ctx.call(op, &format!("{arn}/{version}"), || async {
+        match ctx.clients.iam.get_policy_version().policy_arn(arn).version_id(version).send().await {
+            Ok(out) => Ok(out.policy_version().and_then(|v| v.document()).map(json_document).unwrap_or(Value::Null)),
+            Err(err) => CollectError::classify(op, err, NO_SUCH_ENTITY).map(|()| Value::Null),
+        }
+    })
+    .await
 }
 
 enum_facts!(PermissionsBoundaryAttachmentType);
