@@ -169,6 +169,41 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
         )),
     );
     runtime.register_function(
+        "yaml",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Any], None),
+            Box::new(|args: &[Rcvar], _: &mut Context<'_>| {
+                // YAML text (a buildspec, a template) as data; JSON is YAML too. Not text, or
+                // not YAML: null.
+                let parsed = args[0]
+                    .as_string()
+                    .and_then(|text| serde_yaml::from_str::<serde_json::Value>(text).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                Ok(Arc::new(Variable::from_serializable(parsed)?))
+            }),
+        )),
+    );
+    runtime.register_function(
+        "items",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Object], None),
+            Box::new(|args: &[Rcvar], _: &mut Context<'_>| {
+                let pairs: Vec<Rcvar> = args[0]
+                    .as_object()
+                    .map(|object| {
+                        object
+                            .iter()
+                            .map(|(key, value)| {
+                                Arc::new(Variable::Array(vec![Arc::new(Variable::String(key.clone())), value.clone()]))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(Arc::new(Variable::Array(pairs)))
+            }),
+        )),
+    );
+    runtime.register_function(
         "var",
         Box::new(CustomFunction::new(
             Signature::new(vec![ArgumentType::String], None),
@@ -341,6 +376,20 @@ mod tests {
         let mut fixed = machine;
         fixed["definition"]["States"]["Notify"] = json!({"Type": "Task", "Resource": "sns", "Next": "Failed"});
         assert_eq!(eval(unfailing, fixed), json!([]));
+    }
+
+    #[test]
+    fn yaml_reads_text_as_data_and_items_pairs_keys_with_values() {
+        let project = json!({"buildspec": "version: 0.2\nphases:\n  build:\n    on-failure: CONTINUE\n    commands: [make test]\n"});
+        assert_eq!(eval("yaml(buildspec).phases.build.\"on-failure\"", project), json!("CONTINUE"));
+        assert_eq!(eval("yaml(text).a", json!({"text": "{\"a\": [1]}"})), json!([1]), "JSON is YAML");
+        assert_eq!(eval("yaml(text)", json!({"text": "a: [unclosed"})), Value::Null);
+        assert_eq!(eval("yaml(n)", json!({"n": 5})), Value::Null, "not text");
+        let map = json!({"InputPathsMap": {"pipeline": "$.detail.pipeline", "state": "$.detail.state"}});
+        assert_eq!(
+            eval("items(InputPathsMap)[?[1] == '$.detail.pipeline'] | [0]", map),
+            json!(["pipeline", "$.detail.pipeline"])
+        );
     }
 
     #[test]
