@@ -470,7 +470,7 @@ err "get-maintenance-window-task of an unknown task" DoesNotExistException ssm g
 err "get-maintenance-window-task in an unknown window" DoesNotExistException ssm get-maintenance-window-task \
     --window-id mw-0123456789abcdef0 --window-task-id "$TASK"
 
-section "CodeDeploy alarmConfiguration (moto answers it empty)"
+section "CodeDeploy alarmConfiguration (moto answers it empty) and autoScalingGroups (names, not objects)"
 ok  "create-application" deploy create-application --application-name lab-app
 ok  "create-deployment-group with an alarm configuration" deploy create-deployment-group --application-name lab-app \
     --deployment-group-name lab-dg --service-role-arn arn:aws:iam::123456789012:role/codedeploy \
@@ -482,6 +482,12 @@ ok  "create-deployment-group without one" deploy create-deployment-group --appli
     --deployment-group-name lab-bare --service-role-arn arn:aws:iam::123456789012:role/codedeploy
 is  "  answers an empty configuration" \
     "$(q deploy get-deployment-group --application-name lab-app --deployment-group-name lab-bare | json 'd["deploymentGroupInfo"]["alarmConfiguration"]')" '{}'
+ok  "create-deployment-group for two Auto Scaling groups" deploy create-deployment-group --application-name lab-app \
+    --deployment-group-name lab-asg --service-role-arn arn:aws:iam::123456789012:role/codedeploy \
+    --auto-scaling-groups web-blue web-spare
+is  "  answers them as AutoScalingGroup objects" \
+    "$(q deploy get-deployment-group --application-name lab-app --deployment-group-name lab-asg | json 'd["deploymentGroupInfo"]["autoScalingGroups"]')" \
+    '[{"name": "web-blue"}, {"name": "web-spare"}]'
 
 section "AWS Backup backup selections"
 ok  "create-backup-plan" backup create-backup-plan --backup-plan \

@@ -22,7 +22,7 @@ use crate::collect::record::CallLog;
 use crate::collect::{Cause, Clients, Ctx};
 use crate::emulator::{Cloned, Emulator};
 use crate::grade::{GradeOptions, LabResult, Outcome, Status, grade_lab};
-use crate::lab::scenario::{Alternative, AlternativeStart, NearMiss, load_alternatives, load_near_misses};
+use crate::lab::scenario::{Alternative, NearMiss, ScenarioStart, load_alternatives, load_near_misses};
 use crate::lab::{Lab, template};
 use crate::target::assume_role;
 use aws_types::SdkConfig;
@@ -366,12 +366,11 @@ impl Prover {
         // Each near miss and alternative: whether it starts from the solved build, and its script.
         let plans: Vec<(bool, (String, ScriptSource))> = near_misses
             .iter()
-            .map(|m| (true, (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run))))
+            .map(|m| {
+                (m.from == ScenarioStart::Solution, (format!("near miss `{}`", m.id), ScriptSource::Inline(&m.run)))
+            })
             .chain(alternatives.iter().map(|a| {
-                (
-                    a.from == AlternativeStart::Solution,
-                    (format!("alternative `{}`", a.id), ScriptSource::Inline(&a.run)),
-                )
+                (a.from == ScenarioStart::Solution, (format!("alternative `{}`", a.id), ScriptSource::Inline(&a.run)))
             }))
             .collect();
         // Where the emulator copies accounts, the solution runs once and the scenarios

@@ -1,9 +1,13 @@
-"""CodeDeploy deployment groups with the alarm configuration moto 5.2.5 answers empty.
+"""CodeDeploy deployment groups as the API reference shapes them, where moto 5.2.5 does not.
 
-moto stores ``alarmConfiguration`` from CreateDeploymentGroup but answers
-GetDeploymentGroup with ``"alarmConfiguration": {}``. This answers what was stored, in
-the API reference's shape: ``{"enabled": bool, "ignorePollAlarmFailure": bool,
-"alarms": [{"name": ...}]}``. Call ``install()`` before the server starts.
+- moto stores ``alarmConfiguration`` from CreateDeploymentGroup but answers
+  GetDeploymentGroup with ``"alarmConfiguration": {}``. This answers what was stored:
+  ``{"enabled": bool, "ignorePollAlarmFailure": bool, "alarms": [{"name": ...}]}``.
+- moto answers ``autoScalingGroups`` as the request's list of names; the API answers a
+  list of ``{"name": ..., "hook": ...}`` objects (AutoScalingGroup). This answers objects
+  with the name (moto installs no lifecycle hook, so there is none to name).
+
+Call ``install()`` before the server starts.
 """
 
 from __future__ import annotations
@@ -31,10 +35,16 @@ def alarm_configuration(stored: AlarmConfiguration | dict[str, Any] | None) -> d
     }
 
 
+def auto_scaling_groups(stored: list[Any] | None) -> list[dict[str, Any]]:
+    """The groups as AutoScalingGroup objects (moto keeps the request's names)."""
+    return [{"name": group} if isinstance(group, str) else group for group in stored or []]
+
+
 def _wrap_info(info: Any) -> Any:
     def deployment_group_info(deployment_group: DeploymentGroup) -> dict[str, Any]:
         answer = info(deployment_group)
         answer["alarmConfiguration"] = alarm_configuration(deployment_group.alarm_configuration)
+        answer["autoScalingGroups"] = auto_scaling_groups(deployment_group.auto_scaling_groups)
         return answer
 
     deployment_group_info._labcheck = True  # type: ignore[attr-defined]
@@ -44,4 +54,4 @@ def _wrap_info(info: Any) -> Any:
 def install() -> list[str]:
     if not getattr(responses._deployment_group_info, "_labcheck", False):
         responses._deployment_group_info = _wrap_info(responses._deployment_group_info)
-    return ["CodeDeploy alarmConfiguration in GetDeploymentGroup"]
+    return ["CodeDeploy alarmConfiguration and autoScalingGroups in GetDeploymentGroup"]

@@ -31,10 +31,12 @@ pub struct NearMisses {
 pub struct NearMiss {
     pub id: String,
     pub description: String,
-    /// Bash run after `solution.sh`, with the same environment.
+    /// Bash run with the solution's environment, in the account `from` names.
     pub run: String,
     /// Exactly these checks FAIL; checks that need them SKIP; every other check PASSes.
     pub fails: Vec<String>,
+    #[serde(default)]
+    pub from: ScenarioStart,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,18 +54,19 @@ pub struct Alternative {
     /// Bash run with the solution's environment, in the account `from` names.
     pub run: String,
     #[serde(default)]
-    pub from: AlternativeStart,
+    pub from: ScenarioStart,
 }
 
-/// Where an alternative starts.
+/// Where a near miss or an alternative starts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AlternativeStart {
+pub enum ScenarioStart {
     /// After `solution.sh`: the script changes part of the reference build (replaces a
-    /// resource with an equivalent one, adds candidates beside it).
+    /// resource with another, adds candidates beside it).
     #[default]
     Solution,
-    /// An empty account: the script is a whole build of its own.
+    /// An empty account: the script is a whole build of its own (for a change the
+    /// emulator cannot make to a built resource, say).
     Empty,
 }
 
