@@ -470,6 +470,23 @@ err "get-maintenance-window-task of an unknown task" DoesNotExistException ssm g
 err "get-maintenance-window-task in an unknown window" DoesNotExistException ssm get-maintenance-window-task \
     --window-id mw-0123456789abcdef0 --window-task-id "$TASK"
 
+section "KMS keys behind reserved aliases are AWS managed"
+is  "describe-key alias/aws/s3" "$(q kms describe-key --key-id alias/aws/s3 --query KeyMetadata.KeyManager --output text)" "AWS"
+ok  "create-key" kms create-key --description lab
+is  "  a key of one's own is customer managed" "$(json 'd["KeyMetadata"]["KeyManager"]' <<<"$OUT" | tr -d '"')" "CUSTOMER"
+
+section "CodeBuild encryptionKey (moto answers alias/aws/s3 whatever was given)"
+CB_ROLE=arn:aws:iam::123456789012:role/codebuild
+CB_SOURCE='type=S3,location=lab-src/app.zip,buildspec=version: 0.2'
+ok  "create-project with a key alias" codebuild create-project --name lab-cb-alias --service-role "$CB_ROLE" \
+    --source "$CB_SOURCE" --artifacts type=NO_ARTIFACTS --environment type=LINUX_CONTAINER,image=aws/codebuild/standard:7.0,computeType=BUILD_GENERAL1_SMALL \
+    --encryption-key alias/lab-artifacts
+is  "  batch-get-projects answers it" "$(q codebuild batch-get-projects --names lab-cb-alias --query 'projects[0].encryptionKey' --output text)" "alias/lab-artifacts"
+ok  "create-project without a key" codebuild create-project --name lab-cb-default --service-role "$CB_ROLE" \
+    --source "$CB_SOURCE" --artifacts type=NO_ARTIFACTS --environment type=LINUX_CONTAINER,image=aws/codebuild/standard:7.0,computeType=BUILD_GENERAL1_SMALL
+is  "  answers the AWS managed key" "$(q codebuild batch-get-projects --names lab-cb-default --query 'projects[0].encryptionKey' --output text)" \
+    "arn:aws:kms:us-east-1:123456789012:alias/aws/s3"
+
 section "CodeDeploy alarmConfiguration (moto answers it empty) and autoScalingGroups (names, not objects)"
 ok  "create-application" deploy create-application --application-name lab-app
 ok  "create-deployment-group with an alarm configuration" deploy create-deployment-group --application-name lab-app \

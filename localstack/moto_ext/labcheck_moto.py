@@ -50,10 +50,12 @@ from moto_ext import (  # noqa: E402
     account_clone,
     backup_selections,
     cloudwatch_cbor,
+    codebuild_encryption,
     codedeploy_alarms,
     codepipeline_state,
     config_remediation,
     events_test_pattern,
+    kms_aws_managed_keys,
     logs_test_metric_filter,
     s3_versioning,
     ssm_maintenance_windows,
@@ -64,6 +66,7 @@ EXTENSIONS = (
     config_remediation,
     codepipeline_state,
     cloudwatch_cbor,
+    codebuild_encryption,
     codedeploy_alarms,
     backup_selections,
     ssm_state_manager,
@@ -71,6 +74,7 @@ EXTENSIONS = (
     s3_versioning,
     events_test_pattern,
     logs_test_metric_filter,
+    kms_aws_managed_keys,
     account_clone,
 )
 
