@@ -584,6 +584,25 @@ is  "the answer's root element" \
     "$(curl -s "$AWS_ENDPOINT_URL/labcheck-versioning?versioning" | tail -n 1)" \
     '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>'
 
+section "S3 GetBucketReplication with the rules as put"
+ok  "create-bucket" s3api create-bucket --bucket labcheck-replicated
+ok  "put-bucket-versioning" s3api put-bucket-versioning --bucket labcheck-replicated --versioning-configuration Status=Enabled
+ok  "put-bucket-replication, a V2 rule and a V1 rule" s3api put-bucket-replication --bucket labcheck-replicated \
+    --replication-configuration '{"Role":"arn:aws:iam::123456789012:role/replication","Rules":[
+      {"ID":"all","Priority":2,"Status":"Enabled","Filter":{},"DeleteMarkerReplication":{"Status":"Enabled"},
+       "Destination":{"Bucket":"arn:aws:s3:::labcheck-dest","StorageClass":"STANDARD_IA"}},
+      {"ID":"logs","Priority":1,"Status":"Enabled","Filter":{"And":{"Prefix":"logs/","Tags":[{"Key":"k","Value":"v"}]}},
+       "DeleteMarkerReplication":{"Status":"Disabled"},"Destination":{"Bucket":"arn:aws:s3:::labcheck-dest"}}]}'
+is  "get-bucket-replication answers each rule's filter and delete-marker setting" \
+    "$(q s3api get-bucket-replication --bucket labcheck-replicated | json '[(r["ID"], r.get("Filter"), r["DeleteMarkerReplication"]["Status"], r["Destination"].get("StorageClass")) for r in d["ReplicationConfiguration"]["Rules"]]')" \
+    '[["all", {}, "Enabled", "STANDARD_IA"], ["logs", {"And": {"Prefix": "logs/", "Tags": [{"Key": "k", "Value": "v"}]}}, "Disabled", null]]'
+ok  "put-bucket-replication, one V1 rule" s3api put-bucket-replication --bucket labcheck-replicated \
+    --replication-configuration '{"Role":"arn:aws:iam::123456789012:role/replication","Rules":[
+      {"ID":"v1","Prefix":"","Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::labcheck-dest"}}]}'
+is  "  answers its Prefix and no Filter" \
+    "$(q s3api get-bucket-replication --bucket labcheck-replicated | json '[(r["ID"], r.get("Prefix"), "Filter" in r) for r in d["ReplicationConfiguration"]["Rules"]]')" \
+    '[["v1", "", false]]'
+
 section "EventBridge TestEventPattern (examples from the EventBridge user guide)"
 EC2_EVENT='{"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","account":"111122223333","time":"2017-12-22T18:43:48Z","region":"us-west-1","resources":["arn:aws:ec2:us-west-1:123456789012:instance/i-1234567890abcdef0"],"detail":{"instance-id":"i-1234567890abcdef0","state":"terminated","c-count":5,"source-ip":"10.0.0.8"}}'
 # pattern_result LABEL PATTERN EXPECTED: TestEventPattern on the EC2 event above.
