@@ -14,8 +14,15 @@ use aws_sdk_ssm::types::{
 use futures::FutureExt;
 use serde_json::Value;
 
-pub static KINDS: &[&Kind] =
-    &[&PARAMETER, &ASSOCIATION, &PATCH_BASELINE, &PATCH_GROUP, &MAINTENANCE_WINDOW, &MAINTENANCE_WINDOW_TASK];
+pub static KINDS: &[&Kind] = &[
+    &PARAMETER,
+    &ASSOCIATION,
+    &PATCH_BASELINE,
+    &PATCH_GROUP,
+    &MAINTENANCE_WINDOW,
+    &MAINTENANCE_WINDOW_TARGET,
+    &MAINTENANCE_WINDOW_TASK,
+];
 
 const NAME: SelectorKey = SelectorKey::optional("name", "exact name");
 
@@ -88,6 +95,18 @@ pub static MAINTENANCE_WINDOW_TASK: Kind = Kind {
     unnamed_only: &[],
     cli: "aws ssm get-maintenance-window-task --window-id W --window-task-id T (for each of describe-maintenance-window-tasks)",
     collect: |ctx, sel| collect_maintenance_window_tasks(ctx, sel).boxed(),
+};
+
+pub static MAINTENANCE_WINDOW_TARGET: Kind = Kind {
+    name: "ssm.maintenance_window_target",
+    description: "The targets registered with a maintenance window: resource type, and the instances by tag, by id \
+                  or by resource group (Targets).",
+    selector: &[SelectorKey::required("window_id", "maintenance window id (mw-...)")],
+    one_of: &[],
+    operations: &["ssm:DescribeMaintenanceWindowTargets"],
+    unnamed_only: &[],
+    cli: "aws ssm describe-maintenance-window-targets --window-id W --query 'Targets[]'",
+    collect: |ctx, sel| collect_maintenance_window_targets(ctx, sel).boxed(),
 };
 
 const DOES_NOT_EXIST: &[&str] = &["DoesNotExistException"];
@@ -214,4 +233,17 @@ async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<V
         Ok(with_detail(task.fact, detail))
     })
     .await
+}
+
+async fn collect_maintenance_window_targets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
+    let window = sel.str("window_id").unwrap_or_default();
+    let op = "ssm:DescribeMaintenanceWindowTargets";
+    let list = raw_pages!(ctx, op, window, DOES_NOT_EXIST, "Targets", "NextToken", |token| ctx
+        .clients
+        .ssm
+        .describe_maintenance_window_targets()
+        .window_id(window)
+        .set_next_token(token.clone()))
+    .await?;
+    Ok(resources_from(list, "WindowTargetId"))
 }
