@@ -2,6 +2,7 @@
 //! operations neither emulator implements natively, and for the errors a real account
 //! gives: the SDK deserializes the raw HTTP body exactly as it would from AWS.
 
+use aws_sdk_cloudtrail::Client as CloudTrail;
 use aws_sdk_codepipeline::Client as CodePipeline;
 use aws_sdk_config::Client as Config;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
@@ -49,6 +50,39 @@ fn config_ctx(rules: &[&Rule]) -> Ctx {
     let mut c = clients();
     c.config = mock_client!(aws_sdk_config, RuleMode::MatchAny, rules);
     Ctx::new(c)
+}
+
+/// Outside its home Region a multi-Region trail is listed (a shadow trail) but named only
+/// by its ARN: the trail kinds find it by name and ask about it by ARN.
+#[tokio::test]
+async fn a_multi_region_trail_is_graded_outside_its_home_region() {
+    const ARN: &str = "arn:aws:cloudtrail:us-west-2:111122223333:trail/org-audit";
+    let list = mock!(CloudTrail::describe_trails)
+        .match_requests(|r| r.trail_name_list().is_empty() && r.include_shadow_trails() == Some(true))
+        .then_http_response(|| {
+            let trail =
+                json!({"Name": "org-audit", "TrailARN": ARN, "HomeRegion": "us-west-2", "IsMultiRegionTrail": true});
+            http(200, json!({"trailList": [trail]}).to_string())
+        });
+    let status = mock!(CloudTrail::get_trail_status)
+        .match_requests(|r| r.name() == Some(ARN))
+        .then_http_response(|| http(200, json!({"IsLogging": true}).to_string()));
+    let selectors = mock!(CloudTrail::get_event_selectors)
+        .match_requests(|r| r.trail_name() == Some(ARN))
+        .then_http_response(|| http(200, json!({"TrailARN": ARN, "AdvancedEventSelectors": []}).to_string()));
+    let mut c = clients();
+    c.cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&list, &status, &selectors]);
+    let ctx = Ctx::new(c);
+    let by_name = selector(&[("name", "org-audit")]);
+    let trail = ctx.collect(collect::kind("cloudtrail.trail").unwrap(), &by_name).await.unwrap();
+    assert_eq!(trail[0].fact["HomeRegion"], "us-west-2");
+    let found = ctx.collect(collect::kind("cloudtrail.trail_status").unwrap(), &by_name).await.unwrap();
+    assert_eq!(found[0].fact["IsLogging"], true);
+    let found = ctx.collect(collect::kind("cloudtrail.event_selectors").unwrap(), &by_name).await.unwrap();
+    assert_eq!(found[0].fact["TrailARN"], ARN);
+    assert_eq!(list.num_calls(), 1, "the listing is read once");
+    let unknown = ctx.collect(collect::kind("cloudtrail.trail_status").unwrap(), &selector(&[("name", "nope")])).await;
+    assert!(unknown.unwrap().is_empty(), "a trail no Region lists is not found");
 }
 
 #[tokio::test]
