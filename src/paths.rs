@@ -169,6 +169,17 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
         )),
     );
     runtime.register_function(
+        "sfn_error",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Object, ArgumentType::String], None),
+            Box::new(|args: &[Rcvar], _: &mut Context<'_>| {
+                let error = args[1].as_string().cloned().unwrap_or_default();
+                let handling = crate::state_machine::error_handling(&to_json(&args[0]), &error);
+                Ok(Arc::new(Variable::from_serializable(handling)?))
+            }),
+        )),
+    );
+    runtime.register_function(
         "yaml",
         Box::new(CustomFunction::new(
             Signature::new(vec![ArgumentType::Any], None),

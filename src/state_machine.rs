@@ -16,7 +16,9 @@ use std::collections::BTreeSet;
 ///   the nearest enclosing state that has them (an error in a branch or an iteration
 ///   fails the enclosing state, whose handlers then apply); null when none does;
 /// - in `CaughtBy`, each catcher gains `Reaches`: the types of the states its `Next`
-///   leads to, that state included, following every transition in its scope.
+///   leads to, that state included, following every transition in its scope;
+/// - `Handlers`: its own `Retry` and `Catch`, then those of each enclosing state outward
+///   (`[{Name, Retry, Catch}]`), which [`error_handling`] walks for one error.
 pub fn states(definition: &Value) -> Vec<Value> {
     let mut out = Vec::new();
     walk(definition, &[], &mut out);
@@ -29,6 +31,8 @@ struct Enclosing {
     name: String,
     retry: Option<Value>,
     catch: Option<Value>,
+    /// Its own handlers: `{Name, Retry, Catch}`.
+    own: Value,
 }
 
 fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
@@ -45,6 +49,10 @@ fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
         fact.insert("Within".into(), json!(within.iter().map(|e| e.name.clone()).collect::<Vec<_>>()));
         fact.insert("RetriedBy".into(), retried_by.clone().unwrap_or(Value::Null));
         fact.insert("CaughtBy".into(), caught_by.clone().unwrap_or(Value::Null));
+        let own = json!({"Name": name, "Retry": own_retry, "Catch": own_catch});
+        let handlers: Vec<Value> =
+            std::iter::once(own.clone()).chain(within.iter().rev().map(|e| e.own.clone())).collect();
+        fact.insert("Handlers".into(), Value::Array(handlers));
         out.push(Value::Object(fact));
 
         let inner_scopes: Vec<&Value> = match fields.get("Type").and_then(Value::as_str) {
@@ -56,11 +64,44 @@ fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
             continue;
         }
         let mut inner_within = within.to_vec();
-        inner_within.push(Enclosing { name: name.clone(), retry: retried_by, catch: caught_by });
+        inner_within.push(Enclosing { name: name.clone(), retry: retried_by, catch: caught_by, own });
         for inner in inner_scopes {
             walk(inner, &inner_within, out);
         }
     }
+}
+
+/// What happens to an error named `error` raised in `state` (an entry of [`states`]), as
+/// the States Language says: at each level, from the state outward, the first retrier
+/// whose `ErrorEquals` matches retries it; the first matching catcher takes it and ends
+/// the walk; with no matching catcher the level fails with the same error, and the
+/// enclosing Parallel or Map state meets it next. The answer: `Retriers` (the matching
+/// retrier of each level passed), `Catcher` (the catcher that takes it, with `Reaches`;
+/// null when none does and the execution fails with the error) and `CaughtAt` (the name
+/// of that catcher's state).
+pub fn error_handling(state: &Value, error: &str) -> Value {
+    let mut retriers = Vec::new();
+    for level in state["Handlers"].as_array().into_iter().flatten() {
+        if let Some(retrier) = first_matching(&level["Retry"], error) {
+            retriers.push(retrier.clone());
+        }
+        if let Some(catcher) = first_matching(&level["Catch"], error) {
+            return json!({"Retriers": retriers, "Catcher": catcher, "CaughtAt": level["Name"]});
+        }
+    }
+    json!({"Retriers": retriers, "Catcher": null, "CaughtAt": null})
+}
+
+/// The first retrier or catcher whose `ErrorEquals` matches `error`: its name,
+/// `States.ALL` (any error), or `States.TaskFailed` (any error but `States.Timeout`).
+fn first_matching<'a>(handlers: &'a Value, error: &str) -> Option<&'a Value> {
+    let matches = |name: &str| {
+        name == error || name == "States.ALL" || (name == "States.TaskFailed" && error != "States.Timeout")
+    };
+    handlers
+        .as_array()?
+        .iter()
+        .find(|handler| handler["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str).any(matches))
 }
 
 /// The catchers, each with `Reaches`: the types of the states its path goes through.
@@ -157,6 +198,47 @@ mod tests {
         assert_eq!(own["CaughtBy"][0]["Reaches"], json!(["Succeed"]), "its own catcher, in its branch");
         assert_eq!(own["RetriedBy"][0]["ErrorEquals"], json!(["States.ALL"]));
         assert_eq!(named(&states, "Notify")["CaughtBy"], Value::Null);
+    }
+
+    #[test]
+    fn an_error_meets_the_first_matching_handler_of_each_level_outward() {
+        let definition = json!({"StartAt": "Fan", "States": {
+            "Fan": {"Type": "Parallel", "End": true,
+                "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "BackoffRate": 2}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}],
+                "Branches": [{"StartAt": "Each", "States": {
+                    "Each": {"Type": "Map", "End": true,
+                        "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Skip"}],
+                        "ItemProcessor": {"StartAt": "Work", "States": {
+                            "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                                "Retry": [{"ErrorEquals": ["States.Timeout"], "BackoffRate": 1}]}}}},
+                    "Skip": {"Type": "Succeed"}}}]},
+            "Failed": {"Type": "Fail"}
+        }});
+        let states = states(&definition);
+        let work = named(&states, "Work");
+        let names: Vec<&Value> = work["Handlers"].as_array().unwrap().iter().map(|h| &h["Name"]).collect();
+        assert_eq!(names, [&json!("Work"), &json!("Each"), &json!("Fan")]);
+
+        let lambda = error_handling(work, "Lambda.ServiceException");
+        assert_eq!(lambda["Retriers"], json!([{"ErrorEquals": ["Lambda.ServiceException"], "BackoffRate": 2}]));
+        assert_eq!((&lambda["CaughtAt"], &lambda["Catcher"]["Reaches"]), (&json!("Fan"), &json!(["Fail"])));
+
+        let timeout = error_handling(work, "States.Timeout");
+        assert_eq!(timeout["Retriers"], json!([{"ErrorEquals": ["States.Timeout"], "BackoffRate": 1}]));
+        assert_eq!((&timeout["CaughtAt"], &timeout["Catcher"]["Reaches"]), (&json!("Each"), &json!(["Succeed"])));
+
+        let fan = named(&states, "Fan");
+        assert_eq!(error_handling(fan, "Custom.Error")["CaughtAt"], json!("Fan"));
+        assert_eq!(error_handling(named(&states, "Failed"), "Custom.Error")["Catcher"], Value::Null);
+    }
+
+    #[test]
+    fn task_failed_matches_every_error_but_a_timeout() {
+        let state = json!({"Handlers": [{"Name": "T", "Retry": null,
+            "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "X", "Reaches": []}]}]});
+        assert_eq!(error_handling(&state, "Lambda.ServiceException")["CaughtAt"], json!("T"));
+        assert_eq!(error_handling(&state, "States.Timeout")["Catcher"], Value::Null);
     }
 
     #[test]
