@@ -35,12 +35,18 @@ PARTITION=$(cut -d: -f2 <<<"$QUEUE_ARN")
 echo "2. Execution role ${ROLE}"
 ROLE_ARN=$(aws iam create-role --role-name "$ROLE" --query Role.Arn --output text \
   --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}')
+# Logging, as the AWS managed AWSLambdaBasicExecutionRole grants it, in a customer
+# managed policy of the function's own (narrowed to its log group); the remediation's
+# permissions inline.
+LOGS_POLICY_ARN=$(aws iam create-policy --policy-name "${FUNCTION}-logs" --query Policy.Arn --output text \
+  --policy-document "{\"Version\": \"2012-10-17\", \"Statement\": [
+    {\"Effect\": \"Allow\", \"Action\": [\"logs:CreateLogStream\", \"logs:PutLogEvents\"],
+     \"Resource\": \"arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${FUNCTION}:*\"},
+    {\"Effect\": \"Allow\", \"Action\": \"logs:CreateLogGroup\", \"Resource\": \"*\"}]}")
+aws iam attach-role-policy --role-name "$ROLE" --policy-arn "$LOGS_POLICY_ARN"
 aws iam put-role-policy --role-name "$ROLE" --policy-name remediate --policy-document "{
   \"Version\": \"2012-10-17\",
   \"Statement\": [
-    {\"Effect\": \"Allow\", \"Action\": [\"logs:CreateLogStream\", \"logs:PutLogEvents\"],
-     \"Resource\": \"arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${FUNCTION}:*\"},
-    {\"Effect\": \"Allow\", \"Action\": \"logs:CreateLogGroup\", \"Resource\": \"*\"},
     {\"Effect\": \"Allow\", \"Action\": [\"ec2:DescribeSecurityGroupRules\", \"ec2:RevokeSecurityGroupIngress\"], \"Resource\": \"*\"},
     {\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"${QUEUE_ARN}\"}
   ]

@@ -68,13 +68,23 @@ cat > "$WORKDIR/policy.json" <<JSON
   {"Sid": "ReadBuildParameter", "Effect": "Allow", "Action": "ssm:GetParameters",
    "Resource": "arn:${PARTITION}:ssm:${REGION}:${ACCOUNT}:parameter${PARAMETER}"},
   {"Sid": "DecryptBuildSecrets", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "${KEY_ARN}",
-   "Condition": {"StringEquals": {"kms:ViaService": ["secretsmanager.${REGION}.amazonaws.com", "ssm.${REGION}.amazonaws.com"]}}},
+   "Condition": {"StringEquals": {"kms:ViaService": ["secretsmanager.${REGION}.amazonaws.com", "ssm.${REGION}.amazonaws.com"]}}}
+ ]}
+JSON
+# What every build needs (its logs) in a customer managed policy the team's build
+# roles share; the secrets inline, for this project only.
+cat > "$WORKDIR/logs.json" <<JSON
+{"Version": "2012-10-17",
+ "Statement": [
   {"Sid": "WriteBuildLogs", "Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
    "Resource": "arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/${PROJECT}*"}
  ]}
 JSON
 ROLE_ARN=$(aws iam create-role --role-name "$ROLE" \
   --assume-role-policy-document "file://$WORKDIR/trust.json" --query Role.Arn --output text)
+LOGS_POLICY_ARN=$(aws iam create-policy --policy-name "${PROJECT}-build-logs" \
+  --policy-document "file://$WORKDIR/logs.json" --query Policy.Arn --output text)
+aws iam attach-role-policy --role-name "$ROLE" --policy-arn "$LOGS_POLICY_ARN"
 aws iam put-role-policy --role-name "$ROLE" --policy-name build-secrets-access \
   --policy-document "file://$WORKDIR/policy.json"
 
