@@ -266,6 +266,19 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// The S3 client, or one like it for another Region (a bucket is read in its own).
+    pub fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
+        let config = self.s3.config();
+        if config.region().map(|r| r.as_ref()) == Some(region) {
+            return self.s3.clone();
+        }
+        aws_sdk_s3::Client::from_conf(
+            config.to_builder().region(aws_types::region::Region::new(region.to_string())).build(),
+        )
+    }
+}
+
 /// What a collector works with: the clients and the run's memo.
 #[derive(Clone)]
 pub struct Ctx {

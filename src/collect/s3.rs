@@ -41,7 +41,7 @@ pub static BUCKET_VERSIONING: Kind = Kind {
     description: "A bucket's versioning state (Status: Enabled or Suspended; absent if never enabled) and MFA delete.",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetBucketVersioning"],
+    operations: &["s3:GetBucketLocation", "s3:GetBucketVersioning"],
     unnamed_only: &[],
     cli: "aws s3api get-bucket-versioning --bucket B",
     collect: |ctx, sel| collect_versioning(ctx, sel).boxed(),
@@ -52,7 +52,7 @@ pub static BUCKET_ENCRYPTION: Kind = Kind {
     description: "A bucket's default encryption rules: algorithm, KMS key, bucket key.",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetEncryptionConfiguration"],
+    operations: &["s3:GetBucketLocation", "s3:GetEncryptionConfiguration"],
     unnamed_only: &[],
     cli: "aws s3api get-bucket-encryption --bucket B --query ServerSideEncryptionConfiguration",
     collect: |ctx, sel| collect_encryption(ctx, sel).boxed(),
@@ -63,7 +63,7 @@ pub static PUBLIC_ACCESS_BLOCK: Kind = Kind {
     description: "A bucket's Block Public Access settings (the four flags).",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetBucketPublicAccessBlock"],
+    operations: &["s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock"],
     unnamed_only: &[],
     cli: "aws s3api get-public-access-block --bucket B --query PublicAccessBlockConfiguration",
     collect: |ctx, sel| collect_public_access_block(ctx, sel).boxed(),
@@ -74,7 +74,7 @@ pub static BUCKET_POLICY: Kind = Kind {
     description: "A bucket's policy, decoded (Policy).",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetBucketPolicy"],
+    operations: &["s3:GetBucketLocation", "s3:GetBucketPolicy"],
     unnamed_only: &[],
     cli: "aws s3api get-bucket-policy --bucket B",
     collect: |ctx, sel| collect_policy(ctx, sel).boxed(),
@@ -85,7 +85,7 @@ pub static LIFECYCLE: Kind = Kind {
     description: "A bucket's lifecycle rules: filters, transitions, expiration, noncurrent versions.",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetLifecycleConfiguration"],
+    operations: &["s3:GetBucketLocation", "s3:GetLifecycleConfiguration"],
     unnamed_only: &[],
     cli: "aws s3api get-bucket-lifecycle-configuration --bucket B",
     collect: |ctx, sel| collect_lifecycle(ctx, sel).boxed(),
@@ -96,7 +96,7 @@ pub static REPLICATION: Kind = Kind {
     description: "A bucket's replication configuration: role and rules (destination, filters, delete markers).",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetReplicationConfiguration"],
+    operations: &["s3:GetBucketLocation", "s3:GetReplicationConfiguration"],
     unnamed_only: &[],
     cli: "aws s3api get-bucket-replication --bucket B --query ReplicationConfiguration",
     collect: |ctx, sel| collect_replication(ctx, sel).boxed(),
@@ -107,20 +107,21 @@ pub static NOTIFICATION: Kind = Kind {
     description: "A bucket's event notifications to SNS, SQS, Lambda and EventBridge.",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetBucketNotification"],
+    operations: &["s3:GetBucketLocation", "s3:GetBucketNotification"],
     unnamed_only: &[],
     cli: "aws s3api get-bucket-notification-configuration --bucket B",
     collect: |ctx, sel| collect_notification(ctx, sel).boxed(),
 };
 
-/// One memoised Get on `bucket`: its fact, or nothing when the bucket or the setting
-/// does not exist (`not_found`).
+/// One memoised Get on `bucket`, sent to the bucket's own Region (S3 answers a request
+/// for a bucket of another Region with a redirect): its fact, or nothing when the
+/// bucket or the setting does not exist (`not_found`).
 async fn bucket_fact<T, E, Fut>(
     ctx: &Ctx,
     sel: &Selector,
     operation: &'static str,
     not_found: &[&str],
-    send: impl FnOnce(String) -> Fut,
+    send: impl FnOnce(aws_sdk_s3::Client, String) -> Fut,
     to_fact: impl FnOnce(T) -> Value,
 ) -> Result<Vec<Resource>, CollectError>
 where
@@ -128,9 +129,10 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let bucket = sel.str("bucket").unwrap_or_default().to_string();
+    let Some(region) = bucket_region(ctx, &bucket).await? else { return Ok(vec![]) };
     let fact = ctx
         .call(operation, &bucket, || async {
-            match send(bucket.clone()).await {
+            match send(ctx.clients.s3_in(&region), bucket.clone()).await {
                 Ok(out) => Ok(to_fact(out)),
                 Err(err) => CollectError::classify(operation, err, not_found).map(|()| Value::Null),
             }
@@ -139,27 +141,50 @@ where
     Ok(found(bucket, fact))
 }
 
+/// The Region a bucket is in (GetBucketLocation, memoised), or None when there is no
+/// such bucket.
+async fn bucket_region(ctx: &Ctx, bucket: &str) -> Result<Option<String>, CollectError> {
+    let op = "s3:GetBucketLocation";
+    let location = ctx
+        .call(op, bucket, || async {
+            match ctx.clients.s3.get_bucket_location().bucket(bucket).send().await {
+                Ok(out) => Ok(json!({ "LocationConstraint": out.location_constraint().map(|c| c.as_str()) })),
+                Err(err) => CollectError::classify(op, err, &[NO_BUCKET]).map(|()| Value::Null),
+            }
+        })
+        .await?;
+    Ok((!location.is_null()).then(|| region_of(location["LocationConstraint"].as_str())))
+}
+
+/// A bucket's Region from its location constraint: none (or empty) is us-east-1, and `EU`
+/// the old name of eu-west-1.
+fn region_of(constraint: Option<&str>) -> String {
+    match constraint {
+        None | Some("") => "us-east-1".to_string(),
+        Some("EU") => "eu-west-1".to_string(),
+        Some(region) => region.to_string(),
+    }
+}
+
 async fn collect_versioning(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetBucketVersioning",
         &[NO_BUCKET],
-        |b| s3.get_bucket_versioning().bucket(b).send(),
+        |s3, b| s3.get_bucket_versioning().bucket(b).send(),
         |out| fact! { "Status" => out.status(), "MFADelete" => out.mfa_delete() },
     )
     .await
 }
 
 async fn collect_encryption(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetEncryptionConfiguration",
         &[NO_BUCKET, "ServerSideEncryptionConfigurationNotFoundError"],
-        |b| s3.get_bucket_encryption().bucket(b).send(),
+        |s3, b| s3.get_bucket_encryption().bucket(b).send(),
         |out| {
             let rules = out.server_side_encryption_configuration().map(|c| c.rules().to_fact());
             json!({ "Rules": rules.unwrap_or(json!([])) })
@@ -169,65 +194,60 @@ async fn collect_encryption(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
 }
 
 async fn collect_public_access_block(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetBucketPublicAccessBlock",
         &[NO_BUCKET, "NoSuchPublicAccessBlockConfiguration"],
-        |b| s3.get_public_access_block().bucket(b).send(),
+        |s3, b| s3.get_public_access_block().bucket(b).send(),
         |out| out.public_access_block_configuration().to_fact(),
     )
     .await
 }
 
 async fn collect_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetBucketPolicy",
         &[NO_BUCKET, "NoSuchBucketPolicy"],
-        |b| s3.get_bucket_policy().bucket(b).send(),
+        |s3, b| s3.get_bucket_policy().bucket(b).send(),
         |out| fact! { "Policy" => out.policy().map(super::fact::json_document) },
     )
     .await
 }
 
 async fn collect_lifecycle(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetLifecycleConfiguration",
         &[NO_BUCKET, "NoSuchLifecycleConfiguration"],
-        |b| s3.get_bucket_lifecycle_configuration().bucket(b).send(),
+        |s3, b| s3.get_bucket_lifecycle_configuration().bucket(b).send(),
         |out| fact! { "Rules" => out.rules() },
     )
     .await
 }
 
 async fn collect_replication(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetReplicationConfiguration",
         &[NO_BUCKET, "ReplicationConfigurationNotFoundError"],
-        |b| s3.get_bucket_replication().bucket(b).send(),
+        |s3, b| s3.get_bucket_replication().bucket(b).send(),
         |out| out.replication_configuration().to_fact(),
     )
     .await
 }
 
 async fn collect_notification(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    let s3 = &ctx.clients.s3;
     bucket_fact(
         ctx,
         sel,
         "s3:GetBucketNotification",
         &[NO_BUCKET],
-        |b| s3.get_bucket_notification_configuration().bucket(b).send(),
+        |s3, b| s3.get_bucket_notification_configuration().bucket(b).send(),
         |out| {
             fact! {
                 "TopicConfigurations" => out.topic_configurations(),
@@ -599,5 +619,16 @@ impl ToFact for ReplicationTimeValue {
         fact! {
             "Minutes" => self.minutes(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_buckets_region_from_its_location_constraint() {
+        assert_eq!(super::region_of(None), "us-east-1");
+        assert_eq!(super::region_of(Some("")), "us-east-1");
+        assert_eq!(super::region_of(Some("EU")), "eu-west-1");
+        assert_eq!(super::region_of(Some("us-west-2")), "us-west-2");
     }
 }
