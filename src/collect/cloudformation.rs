@@ -8,7 +8,7 @@ use super::{
 use crate::collect::error::CollectError;
 use crate::{enum_facts, fact};
 use aws_sdk_cloudformation::types::{
-    AutoDeployment, Capability, ManagedExecution, Output, Parameter, PermissionModels, StackDriftInformation,
+    AutoDeployment, CallAs, Capability, ManagedExecution, Output, Parameter, PermissionModels, StackDriftInformation,
     StackDriftStatus, StackInstanceComprehensiveStatus, StackInstanceDetailedStatus, StackInstanceStatus,
     StackSetOperationAction, StackSetOperationStatus, StackSetOperationStatusDetails, StackSetOperationSummary,
     StackSetStatus, StackStatus, Tag,
@@ -40,7 +40,8 @@ pub static STACK: Kind = Kind {
 
 pub static STACK_SET: Kind = Kind {
     name: "cloudformation.stack_set",
-    description: "A stack set: permission model, status, auto-deployment, Regions.",
+    description: "A stack set: permission model, status, auto-deployment, Regions. Found as the account's own, or, from \
+                  an Organizations delegated administrator account, as DELEGATED_ADMIN.",
     selector: &[SelectorKey { name: "name", ty: SelectorType::String, required: false, doc: "stack set name" }],
     one_of: &[],
     operations: &["cloudformation:ListStackSets", "cloudformation:DescribeStackSet"],
@@ -54,7 +55,8 @@ pub static STACK_INSTANCE: Kind = Kind {
     description: "The stack instances of a stack set, one per account and Region.",
     selector: &[STACK_SET_NAME],
     one_of: &[],
-    operations: &["cloudformation:ListStackInstances"],
+    // The stack set is described first, to learn whom it answers to (see CALLERS).
+    operations: &["cloudformation:DescribeStackSet", "cloudformation:ListStackInstances"],
     unnamed_only: &[],
     cli: "aws cloudformation list-stack-instances --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_stack_instances(ctx, sel).boxed(),
@@ -65,7 +67,7 @@ pub static STACK_SET_OPERATION: Kind = Kind {
     description: "The operations run on a stack set (create, update, delete instances).",
     selector: &[STACK_SET_NAME, LATEST],
     one_of: &[],
-    operations: &["cloudformation:ListStackSetOperations"],
+    operations: &["cloudformation:DescribeStackSet", "cloudformation:ListStackSetOperations"],
     unnamed_only: &[],
     cli: "aws cloudformation list-stack-set-operations --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_operations(ctx, sel).boxed(),
@@ -137,15 +139,39 @@ async fn collect_stacks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
     Ok(resources_from(list, "StackName"))
 }
 
-async fn describe_stack_set(ctx: &Ctx, name: &str) -> Result<Value, CollectError> {
-    let op = "cloudformation:DescribeStackSet";
-    ctx.call(op, name, || async {
-        match ctx.clients.cloudformation.describe_stack_set().stack_set_name(name).send().await {
-            Ok(out) => Ok(out.stack_set().to_fact()),
-            Err(err) => CollectError::classify(op, err, STACK_SET_NOT_FOUND).map(|()| Value::Null),
+/// Whom a stack set answers to: the account that made it (`SELF`), or, for a
+/// service-managed stack set made from an Organizations delegated administrator account,
+/// that account speaking as `DELEGATED_ADMIN`, without which it is not found.
+const CALLERS: [CallAs; 2] = [CallAs::SelfValue, CallAs::DelegatedAdmin];
+
+/// Refusals that mean "not found this way": an account that is no delegated
+/// administrator is refused DELEGATED_ADMIN calls.
+const NOT_FOUND_AS_ADMIN: &[&str] = &["StackSetNotFoundException", "ValidationError"];
+
+/// The stack set and who it answers to: the first caller it is found as.
+async fn describe_stack_set_as(ctx: &Ctx, name: &str) -> Result<Option<(Value, CallAs)>, CollectError> {
+    for caller in CALLERS {
+        let op = "cloudformation:DescribeStackSet";
+        let not_found = if caller == CallAs::SelfValue { STACK_SET_NOT_FOUND } else { NOT_FOUND_AS_ADMIN };
+        let fact = ctx
+            .call(op, &format!("{}/{name}", caller.as_str()), || async {
+                let request =
+                    ctx.clients.cloudformation.describe_stack_set().stack_set_name(name).call_as(caller.clone());
+                match request.send().await {
+                    Ok(out) => Ok(out.stack_set().to_fact()),
+                    Err(err) => CollectError::classify(op, err, not_found).map(|()| Value::Null),
+                }
+            })
+            .await?;
+        if !fact.is_null() {
+            return Ok(Some((fact, caller)));
         }
-    })
-    .await
+    }
+    Ok(None)
+}
+
+async fn describe_stack_set(ctx: &Ctx, name: &str) -> Result<Value, CollectError> {
+    Ok(describe_stack_set_as(ctx, name).await?.map(|(fact, _)| fact).unwrap_or(Value::Null))
 }
 
 async fn collect_stack_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -178,10 +204,12 @@ async fn collect_stack_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
 async fn collect_stack_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudformation:ListStackInstances";
     let name = sel.str("stack_set").unwrap_or_default();
+    let Some((_, caller)) = describe_stack_set_as(ctx, name).await? else { return Ok(vec![]) };
     let list = ctx
-        .call(op, name, || async {
-            let pages = ctx.clients.cloudformation.list_stack_instances().stack_set_name(name).into_paginator().send();
-            all_pages(op, pages, STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
+        .call(op, &format!("{}/{name}", caller.as_str()), || async {
+            let request =
+                ctx.clients.cloudformation.list_stack_instances().stack_set_name(name).call_as(caller.clone());
+            all_pages(op, request.into_paginator().send(), STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
         })
         .await?;
     let mut instances = resources_from(list, "Account");
@@ -195,11 +223,12 @@ async fn collect_stack_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
 async fn collect_operations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudformation:ListStackSetOperations";
     let name = sel.str("stack_set").unwrap_or_default();
+    let Some((_, caller)) = describe_stack_set_as(ctx, name).await? else { return Ok(vec![]) };
     let list = ctx
-        .call(op, name, || async {
-            let pages =
-                ctx.clients.cloudformation.list_stack_set_operations().stack_set_name(name).into_paginator().send();
-            all_pages(op, pages, STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
+        .call(op, &format!("{}/{name}", caller.as_str()), || async {
+            let request =
+                ctx.clients.cloudformation.list_stack_set_operations().stack_set_name(name).call_as(caller.clone());
+            all_pages(op, request.into_paginator().send(), STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
         })
         .await?;
     Ok(keep_latest(resources_from(list, "OperationId"), sel, "CreationTimestamp"))

@@ -2,6 +2,8 @@
 //! operations neither emulator implements natively, and for the errors a real account
 //! gives: the SDK deserializes the raw HTTP body exactly as it would from AWS.
 
+use aws_sdk_cloudformation::Client as CloudFormation;
+use aws_sdk_cloudformation::types::CallAs;
 use aws_sdk_cloudtrail::Client as CloudTrail;
 use aws_sdk_codepipeline::Client as CodePipeline;
 use aws_sdk_config::Client as Config;
@@ -50,6 +52,52 @@ fn config_ctx(rules: &[&Rule]) -> Ctx {
     let mut c = clients();
     c.config = mock_client!(aws_sdk_config, RuleMode::MatchAny, rules);
     Ctx::new(c)
+}
+
+/// A CloudFormation (Query protocol) answer: `<{action}Response><{action}Result>{inner}`.
+fn query_answer(action: &str, inner: &str) -> HttpResponse {
+    let ns = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
+    http(200, format!("<{action}Response xmlns=\"{ns}\"><{action}Result>{inner}</{action}Result></{action}Response>"))
+}
+
+fn query_error(code: &str) -> HttpResponse {
+    let body = format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error></ErrorResponse>"
+    );
+    http(400, body)
+}
+
+/// A service-managed stack set made from an Organizations delegated administrator account
+/// is found only when asked as DELEGATED_ADMIN; its instances and operations likewise.
+#[tokio::test]
+async fn a_delegated_administrators_stack_set_is_found_as_one() {
+    let as_self = mock!(CloudFormation::describe_stack_set)
+        .match_requests(|r| r.call_as() == Some(&CallAs::SelfValue))
+        .then_http_response(|| query_error("StackSetNotFoundException"));
+    let as_admin = mock!(CloudFormation::describe_stack_set)
+        .match_requests(|r| r.call_as() == Some(&CallAs::DelegatedAdmin))
+        .then_http_response(|| {
+            let set = "<StackSet><StackSetName>org-baseline</StackSetName><Status>ACTIVE</Status>\
+                       <PermissionModel>SERVICE_MANAGED</PermissionModel></StackSet>";
+            query_answer("DescribeStackSet", set)
+        });
+    let instances = mock!(CloudFormation::list_stack_instances)
+        .match_requests(|r| r.call_as() == Some(&CallAs::DelegatedAdmin))
+        .then_http_response(|| {
+            let member = "<member><StackSetId>org-baseline:1</StackSetId><Region>us-west-2</Region>\
+                          <Account>111122223333</Account><Status>CURRENT</Status></member>";
+            query_answer("ListStackInstances", &format!("<Summaries>{member}</Summaries>"))
+        });
+    let mut c = clients();
+    c.cloudformation = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, &[&as_self, &as_admin, &instances]);
+    let ctx = Ctx::new(c);
+    let found =
+        ctx.collect(collect::kind("cloudformation.stack_set").unwrap(), &selector(&[("name", "org-baseline")])).await;
+    assert_eq!(found.unwrap()[0].fact["PermissionModel"], "SERVICE_MANAGED");
+    let kind = collect::kind("cloudformation.stack_instance").unwrap();
+    let found = ctx.collect(kind, &selector(&[("stack_set", "org-baseline")])).await.unwrap();
+    assert_eq!(found[0].id, "111122223333/us-west-2");
+    assert_eq!((as_self.num_calls(), as_admin.num_calls()), (1, 1), "each way asked once");
 }
 
 /// Outside its home Region a multi-Region trail is listed (a shadow trail) but named only
