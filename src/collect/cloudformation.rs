@@ -55,8 +55,7 @@ pub static STACK_INSTANCE: Kind = Kind {
     description: "The stack instances of a stack set, one per account and Region.",
     selector: &[STACK_SET_NAME],
     one_of: &[],
-    // The stack set is described first, to learn whom it answers to (see CALLERS).
-    operations: &["cloudformation:DescribeStackSet", "cloudformation:ListStackInstances"],
+    operations: &["cloudformation:ListStackInstances"],
     unnamed_only: &[],
     cli: "aws cloudformation list-stack-instances --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_stack_instances(ctx, sel).boxed(),
@@ -67,7 +66,7 @@ pub static STACK_SET_OPERATION: Kind = Kind {
     description: "The operations run on a stack set (create, update, delete instances).",
     selector: &[STACK_SET_NAME, LATEST],
     one_of: &[],
-    operations: &["cloudformation:DescribeStackSet", "cloudformation:ListStackSetOperations"],
+    operations: &["cloudformation:ListStackSetOperations"],
     unnamed_only: &[],
     cli: "aws cloudformation list-stack-set-operations --stack-set-name N --query 'Summaries[]'",
     collect: |ctx, sel| collect_operations(ctx, sel).boxed(),
@@ -145,14 +144,36 @@ async fn collect_stacks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
 const CALLERS: [CallAs; 2] = [CallAs::SelfValue, CallAs::DelegatedAdmin];
 
 /// Refusals that mean "not found this way": an account that is no delegated
-/// administrator is refused DELEGATED_ADMIN calls.
-const NOT_FOUND_AS_ADMIN: &[&str] = &["StackSetNotFoundException", "ValidationError"];
+/// administrator is refused DELEGATED_ADMIN calls (LocalStack answers a missing stack set
+/// with ResourceNotFoundException).
+const NOT_FOUND_AS_ADMIN: &[&str] = &["StackSetNotFoundException", "ValidationError", "ResourceNotFoundException"];
+
+/// What `not_found` codes a call as `caller` reads as "no such stack set".
+fn not_found_as(caller: &CallAs) -> &'static [&'static str] {
+    if *caller == CallAs::SelfValue { STACK_SET_NOT_FOUND } else { NOT_FOUND_AS_ADMIN }
+}
+
+/// A stack-set listing as the account's own or, when that lists nothing, as the
+/// account's delegated administrator (see [`CALLERS`]).
+async fn list_as_either<F, Fut>(ctx: &Ctx, op: &str, name: &str, list: F) -> Result<Value, CollectError>
+where
+    F: Fn(CallAs) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, CollectError>>,
+{
+    for caller in CALLERS {
+        let found = ctx.call(op, &format!("{}/{name}", caller.as_str()), || list(caller.clone())).await?;
+        if found.as_array().is_some_and(|items| !items.is_empty()) {
+            return Ok(found);
+        }
+    }
+    Ok(Value::Array(vec![]))
+}
 
 /// The stack set and who it answers to: the first caller it is found as.
 async fn describe_stack_set_as(ctx: &Ctx, name: &str) -> Result<Option<(Value, CallAs)>, CollectError> {
     for caller in CALLERS {
         let op = "cloudformation:DescribeStackSet";
-        let not_found = if caller == CallAs::SelfValue { STACK_SET_NOT_FOUND } else { NOT_FOUND_AS_ADMIN };
+        let not_found = not_found_as(&caller);
         let fact = ctx
             .call(op, &format!("{}/{name}", caller.as_str()), || async {
                 let request =
@@ -204,14 +225,12 @@ async fn collect_stack_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
 async fn collect_stack_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudformation:ListStackInstances";
     let name = sel.str("stack_set").unwrap_or_default();
-    let Some((_, caller)) = describe_stack_set_as(ctx, name).await? else { return Ok(vec![]) };
-    let list = ctx
-        .call(op, &format!("{}/{name}", caller.as_str()), || async {
-            let request =
-                ctx.clients.cloudformation.list_stack_instances().stack_set_name(name).call_as(caller.clone());
-            all_pages(op, request.into_paginator().send(), STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
-        })
-        .await?;
+    let list = list_as_either(ctx, op, name, |caller| async move {
+        let not_found = not_found_as(&caller);
+        let request = ctx.clients.cloudformation.list_stack_instances().stack_set_name(name).call_as(caller);
+        all_pages(op, request.into_paginator().send(), not_found, |page| facts(page.summaries())).await
+    })
+    .await?;
     let mut instances = resources_from(list, "Account");
     for r in &mut instances {
         let region = r.fact.get("Region").and_then(Value::as_str).unwrap_or("?");
@@ -223,14 +242,12 @@ async fn collect_stack_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
 async fn collect_operations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudformation:ListStackSetOperations";
     let name = sel.str("stack_set").unwrap_or_default();
-    let Some((_, caller)) = describe_stack_set_as(ctx, name).await? else { return Ok(vec![]) };
-    let list = ctx
-        .call(op, &format!("{}/{name}", caller.as_str()), || async {
-            let request =
-                ctx.clients.cloudformation.list_stack_set_operations().stack_set_name(name).call_as(caller.clone());
-            all_pages(op, request.into_paginator().send(), STACK_SET_NOT_FOUND, |page| facts(page.summaries())).await
-        })
-        .await?;
+    let list = list_as_either(ctx, op, name, |caller| async move {
+        let not_found = not_found_as(&caller);
+        let request = ctx.clients.cloudformation.list_stack_set_operations().stack_set_name(name).call_as(caller);
+        all_pages(op, request.into_paginator().send(), not_found, |page| facts(page.summaries())).await
+    })
+    .await?;
     Ok(keep_latest(resources_from(list, "OperationId"), sel, "CreationTimestamp"))
 }
 

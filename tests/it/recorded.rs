@@ -81,6 +81,9 @@ async fn a_delegated_administrators_stack_set_is_found_as_one() {
                        <PermissionModel>SERVICE_MANAGED</PermissionModel></StackSet>";
             query_answer("DescribeStackSet", set)
         });
+    let no_instances_as_self = mock!(CloudFormation::list_stack_instances)
+        .match_requests(|r| r.call_as() == Some(&CallAs::SelfValue))
+        .then_http_response(|| query_error("StackSetNotFoundException"));
     let instances = mock!(CloudFormation::list_stack_instances)
         .match_requests(|r| r.call_as() == Some(&CallAs::DelegatedAdmin))
         .then_http_response(|| {
@@ -89,7 +92,11 @@ async fn a_delegated_administrators_stack_set_is_found_as_one() {
             query_answer("ListStackInstances", &format!("<Summaries>{member}</Summaries>"))
         });
     let mut c = clients();
-    c.cloudformation = mock_client!(aws_sdk_cloudformation, RuleMode::MatchAny, &[&as_self, &as_admin, &instances]);
+    c.cloudformation = mock_client!(
+        aws_sdk_cloudformation,
+        RuleMode::MatchAny,
+        &[&as_self, &as_admin, &no_instances_as_self, &instances]
+    );
     let ctx = Ctx::new(c);
     let found =
         ctx.collect(collect::kind("cloudformation.stack_set").unwrap(), &selector(&[("name", "org-baseline")])).await;
