@@ -33,6 +33,8 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core import parse as moto_parse
 from moto.core import serialize as moto_serialize
 
+from moto_ext import wrap_once
+
 try:  # pinned in requirements-moto.txt; without it the rest of the extension still works
     import cbor2
 except ImportError:  # pragma: no cover
@@ -108,6 +110,33 @@ class RpcV2CborSerializer(moto_serialize.JSONSerializer):
         return resp
 
 
+def _wrap_setup_class(original: Any) -> Any:
+    def setup_class(
+        self: Any,
+        request: Any,
+        full_url: Any = None,
+        headers: Any = None,
+        use_raw_body: Any = None,
+    ) -> None:
+        # A CBOR body is binary: keep it as bytes (moto would decode it as UTF-8
+        # text to look for a query string in it).
+        if _is_cbor(request.content_type):
+            use_raw_body = True
+        original(self, request, full_url, headers, use_raw_body)
+
+    return setup_class
+
+
+def _wrap_get_action(original: Any) -> Any:
+    def _get_action(self: Any) -> str:
+        match = OPERATION_PATH.match(getattr(self, "path", "") or "")
+        if match:
+            return match.group("operation")
+        return original(self)
+
+    return _get_action
+
+
 def install() -> list[str]:
     """Register the protocol with moto; returns a description of what was added."""
     if cbor2 is None:
@@ -120,31 +149,7 @@ def install() -> list[str]:
         "{0}/service/" + TARGET_PREFIX + "/operation/(?P<operation>[A-Za-z0-9]+)$"
     ] = CloudWatchResponse.dispatch
 
-    if not getattr(CloudWatchResponse.setup_class, "_labcheck", False):
-        original_setup = CloudWatchResponse.setup_class
-        original_get_action = CloudWatchResponse._get_action
-
-        def setup_class(
-            self: Any,
-            request: Any,
-            full_url: Any = None,
-            headers: Any = None,
-            use_raw_body: Any = None,
-        ) -> None:
-            # A CBOR body is binary: keep it as bytes (moto would decode it as UTF-8
-            # text to look for a query string in it).
-            if _is_cbor(request.content_type):
-                use_raw_body = True
-            original_setup(self, request, full_url, headers, use_raw_body)
-
-        def _get_action(self: Any) -> str:
-            match = OPERATION_PATH.match(getattr(self, "path", "") or "")
-            if match:
-                return match.group("operation")
-            return original_get_action(self)
-
-        setup_class._labcheck = True  # type: ignore[attr-defined]
-        CloudWatchResponse.setup_class = setup_class  # type: ignore[method-assign]
-        CloudWatchResponse._get_action = _get_action  # type: ignore[method-assign]
+    wrap_once(CloudWatchResponse, "setup_class", _wrap_setup_class)
+    wrap_once(CloudWatchResponse, "_get_action", _wrap_get_action)
 
     return ["CloudWatch over Smithy RPC v2 CBOR (the Rust SDK's protocol)"]

@@ -13,6 +13,8 @@ from typing import Any
 
 from moto.codebuild.responses import CodeBuildResponse
 
+from moto_ext import wrap_once
+
 
 def _wrap_create(create: Any) -> Any:
     def create_project(self: CodeBuildResponse) -> Any:
@@ -23,11 +25,9 @@ def _wrap_create(create: Any) -> Any:
             project.project_metadata["encryptionKey"] = key
         return answer
 
-    create_project._labcheck = True  # type: ignore[attr-defined]
     return create_project
 
 
 def install() -> list[str]:
-    if not getattr(CodeBuildResponse.create_project, "_labcheck", False):
-        CodeBuildResponse.create_project = _wrap_create(CodeBuildResponse.create_project)  # type: ignore[method-assign]
+    wrap_once(CodeBuildResponse, "create_project", _wrap_create)
     return ["CodeBuild encryptionKey kept from CreateProject"]

@@ -17,6 +17,8 @@ from typing import Any
 from moto.codedeploy import responses
 from moto.codedeploy.models import AlarmConfiguration, DeploymentGroup
 
+from moto_ext import wrap_once
+
 
 def alarm_configuration(stored: AlarmConfiguration | dict[str, Any] | None) -> dict[str, Any]:
     """The stored configuration (moto keeps the request's dict, or its own model)."""
@@ -47,11 +49,9 @@ def _wrap_info(info: Any) -> Any:
         answer["autoScalingGroups"] = auto_scaling_groups(deployment_group.auto_scaling_groups)
         return answer
 
-    deployment_group_info._labcheck = True  # type: ignore[attr-defined]
     return deployment_group_info
 
 
 def install() -> list[str]:
-    if not getattr(responses._deployment_group_info, "_labcheck", False):
-        responses._deployment_group_info = _wrap_info(responses._deployment_group_info)
+    wrap_once(responses, "_deployment_group_info", _wrap_info)
     return ["CodeDeploy alarmConfiguration and autoScalingGroups in GetDeploymentGroup"]

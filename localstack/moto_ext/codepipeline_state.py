@@ -45,6 +45,8 @@ from moto.core.utils import unix_time, utcnow
 from moto.iam.exceptions import NotFoundException as IAMNotFoundException
 from moto.moto_api._internal import mock_random
 
+from moto_ext import wrap_once
+
 EXECUTION_SECONDS_ENV = "LABCHECK_MOTO_EXECUTION_SECONDS"
 DEFAULT_MAX_RESULTS = 100
 
@@ -292,7 +294,6 @@ def _wrap_start(original: Any) -> Any:
             older.last_update_time = execution.start_time
         return execution_id
 
-    start_pipeline_execution._labcheck = True  # type: ignore[attr-defined]
     return start_pipeline_execution
 
 
@@ -304,7 +305,6 @@ def _wrap_get_execution(original: Any) -> Any:
         _refresh(execution)
         return execution
 
-    get_pipeline_execution._labcheck = True  # type: ignore[attr-defined]
     return get_pipeline_execution
 
 
@@ -384,14 +384,8 @@ def install() -> list[str]:
     CodePipelineBackend.get_pipeline_state = get_pipeline_state  # type: ignore[attr-defined]
     CodePipelineBackend.create_pipeline = create_pipeline  # type: ignore[method-assign]
     CodePipelineBackend.list_execution_summaries = list_execution_summaries  # type: ignore[attr-defined]
-    if not getattr(CodePipelineBackend.start_pipeline_execution, "_labcheck", False):
-        CodePipelineBackend.start_pipeline_execution = _wrap_start(  # type: ignore[method-assign]
-            CodePipelineBackend.start_pipeline_execution
-        )
-    if not getattr(CodePipelineBackend.get_pipeline_execution, "_labcheck", False):
-        CodePipelineBackend.get_pipeline_execution = _wrap_get_execution(  # type: ignore[method-assign]
-            CodePipelineBackend.get_pipeline_execution
-        )
+    wrap_once(CodePipelineBackend, "start_pipeline_execution", _wrap_start)
+    wrap_once(CodePipelineBackend, "get_pipeline_execution", _wrap_get_execution)
     # moto dispatches on the snake_case name of the X-Amz-Target operation.
     CodePipelineResponse.get_pipeline_state = get_pipeline_state_handler  # type: ignore[attr-defined]
     CodePipelineResponse.list_pipeline_executions = list_pipeline_executions_handler  # type: ignore[method-assign]

@@ -42,6 +42,8 @@ from moto.core.exceptions import JsonRESTError
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
+from moto_ext import wrap_once
+
 # Limits from the service model (config-2014-11-12).
 MAX_CONFIGURATIONS_PER_CALL = 25  # RemediationConfigurations, ConfigRuleNames
 MAX_PARAMETERS = 25  # RemediationParameters map
@@ -339,6 +341,20 @@ def describe_remediation_execution_status(self: ConfigResponse) -> str:
     )
 
 
+def _wrap_delete_config_rule(original: Any) -> Any:
+    """AWS refuses to delete a rule that still has a remediation configuration."""
+
+    def delete_config_rule(self: ConfigBackend, rule_name: str) -> None:
+        if rule_name in _remediation_backend(self.account_id, self.region_name).configurations:
+            raise ResourceInUseException(
+                f"The rule {rule_name} currently has a RemediationConfiguration. "
+                "Please delete the RemediationConfiguration and try again."
+            )
+        original(self, rule_name)
+
+    return delete_config_rule
+
+
 HANDLERS = (
     put_remediation_configurations,
     describe_remediation_configurations,
@@ -352,19 +368,7 @@ def install() -> list[str]:
     for handler in HANDLERS:
         setattr(ConfigResponse, handler.__name__, handler)
 
-    original_delete_config_rule = ConfigBackend.delete_config_rule
-    if not getattr(original_delete_config_rule, "_labcheck", False):
-
-        def delete_config_rule(self: ConfigBackend, rule_name: str) -> None:
-            if rule_name in _remediation_backend(self.account_id, self.region_name).configurations:
-                raise ResourceInUseException(
-                    f"The rule {rule_name} currently has a RemediationConfiguration. "
-                    "Please delete the RemediationConfiguration and try again."
-                )
-            original_delete_config_rule(self, rule_name)
-
-        delete_config_rule._labcheck = True  # type: ignore[attr-defined]
-        ConfigBackend.delete_config_rule = delete_config_rule  # type: ignore[method-assign]
+    wrap_once(ConfigBackend, "delete_config_rule", _wrap_delete_config_rule)
 
     return [
         "".join(part.capitalize() for part in handler.__name__.split("_")) for handler in HANDLERS

@@ -12,6 +12,8 @@ from typing import Any
 
 from moto.kms.models import KmsBackend
 
+from moto_ext import wrap_once
+
 
 def _wrap_generate(generate: Any) -> Any:
     def generate_default_keys(self: KmsBackend, alias_name: str) -> str | None:
@@ -20,11 +22,9 @@ def _wrap_generate(generate: Any) -> Any:
             self.keys[key_id].key_manager = "AWS"
         return key_id
 
-    generate_default_keys._labcheck = True  # type: ignore[attr-defined]
     return generate_default_keys
 
 
 def install() -> list[str]:
-    if not getattr(KmsBackend._generate_default_keys, "_labcheck", False):
-        KmsBackend._generate_default_keys = _wrap_generate(KmsBackend._generate_default_keys)  # type: ignore[method-assign]
+    wrap_once(KmsBackend, "_generate_default_keys", _wrap_generate)
     return ["KMS keys behind alias/aws/* are AWS managed"]

@@ -20,6 +20,8 @@ from moto.ssm.exceptions import SSMException
 from moto.ssm.models import FakeMaintenanceWindow
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from moto_ext import wrap_once
+
 
 def _wrap_create(create: Any) -> Any:
     """Keep AllowUnassociatedTargets on the window moto creates."""
@@ -31,7 +33,6 @@ def _wrap_create(create: Any) -> Any:
         window.allow_unassociated_targets = bool(self._get_param("AllowUnassociatedTargets", False))
         return result
 
-    create_maintenance_window._labcheck = True  # type: ignore[attr-defined]
     return create_maintenance_window
 
 
@@ -41,7 +42,6 @@ def _wrap_to_json(to_json: Any) -> Any:
         answer["AllowUnassociatedTargets"] = getattr(self, "allow_unassociated_targets", False)
         return answer
 
-    window_json._labcheck = True  # type: ignore[attr-defined]
     return window_json
 
 
@@ -61,10 +61,7 @@ def get_maintenance_window_task(self: SimpleSystemManagerResponse) -> ActionResu
 
 
 def install() -> list[str]:
-    create = SimpleSystemManagerResponse.create_maintenance_window
-    if not getattr(create, "_labcheck", False):
-        SimpleSystemManagerResponse.create_maintenance_window = _wrap_create(create)  # type: ignore[method-assign]
-    if not getattr(FakeMaintenanceWindow.to_json, "_labcheck", False):
-        FakeMaintenanceWindow.to_json = _wrap_to_json(FakeMaintenanceWindow.to_json)  # type: ignore[method-assign]
+    wrap_once(SimpleSystemManagerResponse, "create_maintenance_window", _wrap_create)
+    wrap_once(FakeMaintenanceWindow, "to_json", _wrap_to_json)
     SimpleSystemManagerResponse.get_maintenance_window_task = get_maintenance_window_task  # type: ignore[attr-defined]
     return ["SSM GetMaintenanceWindowTask", "AllowUnassociatedTargets on maintenance windows"]

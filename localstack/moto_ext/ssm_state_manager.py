@@ -63,6 +63,8 @@ from moto.ssm.models import (
 )
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from moto_ext import wrap_once
+
 # Constraints from the service model (ssm-2014-11-06), as Python full-match patterns.
 DOCUMENT_ARN = r"^[a-zA-Z0-9_\-.:/]{3,128}$"
 ASSOCIATION_NAME = r"^[a-zA-Z0-9_\-.]{3,128}$"
@@ -730,7 +732,6 @@ def _wrap_baseline_init(original: Any) -> Any:
         original(self, *args, **kwargs)
         self.labcheck_created_date = utcnow()  # type: ignore[attr-defined]
 
-    __init__._labcheck = True  # type: ignore[attr-defined]
     return __init__
 
 
@@ -751,7 +752,6 @@ def _wrap_validate_resource(original: Any) -> Any:
             return resource_id
         return original(self, resource_type, resource_id)
 
-    _validate_resource_type_and_id._labcheck = True  # type: ignore[attr-defined]
     return _validate_resource_type_and_id
 
 
@@ -779,7 +779,6 @@ def _wrap_delete_document(original: Any) -> Any:
             force=force,
         )
 
-    delete_document._labcheck = True  # type: ignore[attr-defined]
     return delete_document
 
 
@@ -787,14 +786,9 @@ def install() -> list[str]:
     """Register with moto; returns the AWS operation names added or changed."""
     for method, handler in HANDLERS.items():
         setattr(SimpleSystemManagerResponse, method, handler)
-    if not getattr(FakePatchBaseline.__init__, "_labcheck", False):
-        FakePatchBaseline.__init__ = _wrap_baseline_init(FakePatchBaseline.__init__)  # type: ignore[method-assign]
-    validate = SimpleSystemManagerBackend._validate_resource_type_and_id
-    if not getattr(validate, "_labcheck", False):
-        SimpleSystemManagerBackend._validate_resource_type_and_id = _wrap_validate_resource(validate)  # type: ignore[method-assign]
-    delete = SimpleSystemManagerBackend.delete_document
-    if not getattr(delete, "_labcheck", False):
-        SimpleSystemManagerBackend.delete_document = _wrap_delete_document(delete)  # type: ignore[method-assign]
+    wrap_once(FakePatchBaseline, "__init__", _wrap_baseline_init)
+    wrap_once(SimpleSystemManagerBackend, "_validate_resource_type_and_id", _wrap_validate_resource)
+    wrap_once(SimpleSystemManagerBackend, "delete_document", _wrap_delete_document)
     return [
         "CreateAssociation",
         "DescribeAssociation",
