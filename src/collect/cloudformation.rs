@@ -153,46 +153,52 @@ fn not_found_as(caller: &CallAs) -> &'static [&'static str] {
     if *caller == CallAs::SelfValue { STACK_SET_NOT_FOUND } else { NOT_FOUND_AS_ADMIN }
 }
 
-/// A stack-set listing as the account's own or, when that lists nothing, as the
-/// account's delegated administrator (see [`CALLERS`]).
-async fn list_as_either<F, Fut>(ctx: &Ctx, op: &str, name: &str, list: F) -> Result<Value, CollectError>
+/// The answer to `call` as the first caller (see [`CALLERS`]) for which `found` holds,
+/// or `None`. Each caller's answer is its own call (and cache entry): `op` on
+/// `CALLER/name`.
+async fn first_found_as<F, Fut>(
+    ctx: &Ctx,
+    op: &str,
+    name: &str,
+    found: fn(&Value) -> bool,
+    call: F,
+) -> Result<Option<Value>, CollectError>
 where
     F: Fn(CallAs) -> Fut,
     Fut: std::future::Future<Output = Result<Value, CollectError>>,
 {
     for caller in CALLERS {
-        let found = ctx.call(op, &format!("{}/{name}", caller.as_str()), || list(caller.clone())).await?;
-        if found.as_array().is_some_and(|items| !items.is_empty()) {
-            return Ok(found);
-        }
-    }
-    Ok(Value::Array(vec![]))
-}
-
-/// The stack set and who it answers to: the first caller it is found as.
-async fn describe_stack_set_as(ctx: &Ctx, name: &str) -> Result<Option<(Value, CallAs)>, CollectError> {
-    for caller in CALLERS {
-        let op = "cloudformation:DescribeStackSet";
-        let not_found = not_found_as(&caller);
-        let fact = ctx
-            .call(op, &format!("{}/{name}", caller.as_str()), || async {
-                let request =
-                    ctx.clients.cloudformation.describe_stack_set().stack_set_name(name).call_as(caller.clone());
-                match request.send().await {
-                    Ok(out) => Ok(out.stack_set().to_fact()),
-                    Err(err) => CollectError::classify(op, err, not_found).map(|()| Value::Null),
-                }
-            })
-            .await?;
-        if !fact.is_null() {
-            return Ok(Some((fact, caller)));
+        let answer = ctx.call(op, &format!("{}/{name}", caller.as_str()), || call(caller.clone())).await?;
+        if found(&answer) {
+            return Ok(Some(answer));
         }
     }
     Ok(None)
 }
 
+/// A stack-set listing as the account's own or, when that lists nothing, as the
+/// account's delegated administrator.
+async fn list_as_either<F, Fut>(ctx: &Ctx, op: &str, name: &str, list: F) -> Result<Value, CollectError>
+where
+    F: Fn(CallAs) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, CollectError>>,
+{
+    let non_empty = |answer: &Value| answer.as_array().is_some_and(|items| !items.is_empty());
+    Ok(first_found_as(ctx, op, name, non_empty, list).await?.unwrap_or_else(|| Value::Array(vec![])))
+}
+
+/// The stack set, as the first caller it is found as; `Null` when there is none.
 async fn describe_stack_set(ctx: &Ctx, name: &str) -> Result<Value, CollectError> {
-    Ok(describe_stack_set_as(ctx, name).await?.map(|(fact, _)| fact).unwrap_or(Value::Null))
+    let op = "cloudformation:DescribeStackSet";
+    let describe = |caller: CallAs| async move {
+        let not_found = not_found_as(&caller);
+        let request = ctx.clients.cloudformation.describe_stack_set().stack_set_name(name).call_as(caller);
+        match request.send().await {
+            Ok(out) => Ok(out.stack_set().to_fact()),
+            Err(err) => CollectError::classify(op, err, not_found).map(|()| Value::Null),
+        }
+    };
+    Ok(first_found_as(ctx, op, name, |fact| !fact.is_null(), describe).await?.unwrap_or(Value::Null))
 }
 
 async fn collect_stack_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
