@@ -65,6 +65,22 @@ pub fn var_names(path: &str) -> Vec<String> {
     names
 }
 
+/// Whether the path reads a field of a negation (`!a.b`): JMESPath binds `!` tighter than
+/// `.`, so that reads `.b` of `!a` (a boolean), always null, and a filter on it never
+/// holds. The author meant `!(a.b)`.
+pub fn reads_a_negation(path: &str) -> bool {
+    let mut stack: Vec<Ast> = compile(path).map(|e| vec![e.as_ast().clone()]).unwrap_or_default();
+    while let Some(node) = stack.pop() {
+        if let Ast::Subexpr { lhs, .. } | Ast::Projection { lhs, .. } = &node
+            && matches!(**lhs, Ast::Not { .. })
+        {
+            return true;
+        }
+        stack.extend(children(node));
+    }
+    false
+}
+
 /// The expressions directly inside `node`, in reading order.
 fn children(node: Ast) -> Vec<Ast> {
     match node {
@@ -387,6 +403,20 @@ mod tests {
         let mut fixed = machine;
         fixed["definition"]["States"]["Notify"] = json!({"Type": "Task", "Resource": "sns", "Next": "Failed"});
         assert_eq!(eval(unfailing, fixed), json!([]));
+    }
+
+    #[test]
+    fn sfn_error_says_how_the_execution_ends() {
+        let machine = json!({"definition": {"StartAt": "Work", "States": {
+            "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done",
+                "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "BackoffRate": 2}]},
+            "Done": {"Type": "Succeed"}}}});
+        let tasks = "sfn_states(definition)[?Type=='Task']";
+        let uncaught = format!("{tasks} | [?!(sfn_error(@, 'Any.Error').Catcher)].Name");
+        assert_eq!(eval(&uncaught, machine.clone()), json!(["Work"]));
+        assert!(!reads_a_negation(&uncaught));
+        assert!(reads_a_negation(&format!("{tasks} | [?!sfn_error(@, 'Any.Error').Catcher].Name")), "(!x).Catcher");
+        assert_eq!(eval(&format!("{tasks} | [0] | sfn_error(@, 'Any.Error').Ends"), machine), json!(["FAILED"]));
     }
 
     #[test]

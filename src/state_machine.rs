@@ -1,7 +1,9 @@
 //! What a Step Functions definition (Amazon States Language) does, for checks to ask
 //! instead of reading its text: every state at any depth (inside Parallel branches and
-//! Map item processors too), which Retry and Catch handle its errors, and where each
-//! catcher's path leads.
+//! Map item processors too), which Retry and Catch handle its errors, where each
+//! catcher's path leads, and how the execution can end after an error: an error caught
+//! inside a branch whose path reaches a Fail state fails the enclosing Parallel or Map
+//! state with the Fail state's error, which that state's handlers meet next.
 //!
 //! JSONPath and JSONata definitions share everything read here (`Type`, `Next`,
 //! `Choices`, `Default`, `Retry`, `Catch`, `Branches`, `ItemProcessor`/`Iterator`).
@@ -16,7 +18,9 @@ use std::collections::BTreeSet;
 ///   the nearest enclosing state that has them (an error in a branch or an iteration
 ///   fails the enclosing state, whose handlers then apply); null when none does;
 /// - in `CaughtBy`, each catcher gains `Reaches`: the types of the states its `Next`
-///   leads to, that state included, following every transition in its scope;
+///   leads to, that state included, following every transition in its scope; and
+///   `Ends`: how the execution can end once the catcher has taken an error
+///   (`SUCCEEDED`, `FAILED`), following its path out of branches and iterations;
 /// - `Handlers`: its own `Retry` and `Catch`, then those of each enclosing state outward
 ///   (`[{Name, Retry, Catch}]`), which [`error_handling`] walks for one error.
 pub fn states(definition: &Value) -> Vec<Value> {
@@ -33,14 +37,24 @@ struct Enclosing {
     catch: Option<Value>,
     /// Its own handlers: `{Name, Retry, Catch}`.
     own: Value,
+    /// How the execution can end once this state completes (its branches or iterations
+    /// done): following its `Next`, or ending where it ends.
+    completes: Vec<String>,
+    /// A Map state that tolerates failed iterations (`ToleratedFailurePercentage` or
+    /// `ToleratedFailureCount` above 0) may complete although an iteration failed.
+    tolerates_failures: bool,
 }
+
+const SUCCEEDED: &str = "SUCCEEDED";
+const FAILED: &str = "FAILED";
 
 fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
     let Some(states) = scope.get("States").and_then(Value::as_object) else { return };
     for (name, state) in states {
         let Some(fields) = state.as_object() else { continue };
         let own_retry = fields.get("Retry").filter(|r| !r.is_null()).cloned();
-        let own_catch = fields.get("Catch").filter(|c| !c.is_null()).map(|catch| annotated_catch(catch, states));
+        let own_catch =
+            fields.get("Catch").filter(|c| !c.is_null()).map(|catch| annotated_catch(catch, states, within));
         let nearest = |pick: fn(&Enclosing) -> Option<Value>| within.iter().rev().find_map(pick);
         let retried_by = own_retry.clone().or_else(|| nearest(|e| e.retry.clone()));
         let caught_by = own_catch.clone().or_else(|| nearest(|e| e.catch.clone()));
@@ -63,8 +77,21 @@ fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
         if inner_scopes.is_empty() {
             continue;
         }
+        let completes = match fields.get("Next").and_then(Value::as_str) {
+            Some(next) => ends_from(next, states, within),
+            None => ends_here(within),
+        };
+        let tolerance = |field: &str| fields.get(field).and_then(Value::as_f64).is_some_and(|n| n > 0.0);
+        let tolerates_failures = tolerance("ToleratedFailurePercentage") || tolerance("ToleratedFailureCount");
         let mut inner_within = within.to_vec();
-        inner_within.push(Enclosing { name: name.clone(), retry: retried_by, catch: caught_by, own });
+        inner_within.push(Enclosing {
+            name: name.clone(),
+            retry: retried_by,
+            catch: caught_by,
+            own,
+            completes,
+            tolerates_failures,
+        });
         for inner in inner_scopes {
             walk(inner, &inner_within, out);
         }
@@ -77,8 +104,9 @@ fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
 /// the walk; with no matching catcher the level fails with the same error, and the
 /// enclosing Parallel or Map state meets it next. The answer: `Retriers` (the matching
 /// retrier of each level passed), `Catcher` (the catcher that takes it, with `Reaches`;
-/// null when none does and the execution fails with the error) and `CaughtAt` (the name
-/// of that catcher's state).
+/// null when none does and the execution fails with the error), `CaughtAt` (the name
+/// of that catcher's state) and `Ends` (how the execution can end: the catcher's `Ends`,
+/// or `["FAILED"]` when no catcher takes the error).
 pub fn error_handling(state: &Value, error: &str) -> Value {
     let mut retriers = Vec::new();
     for level in state["Handlers"].as_array().into_iter().flatten() {
@@ -86,10 +114,11 @@ pub fn error_handling(state: &Value, error: &str) -> Value {
             retriers.push(retrier.clone());
         }
         if let Some(catcher) = first_matching(&level["Catch"], error) {
-            return json!({"Retriers": retriers, "Catcher": catcher, "CaughtAt": level["Name"]});
+            let ends = catcher.get("Ends").cloned().unwrap_or_else(|| json!([]));
+            return json!({"Retriers": retriers, "Catcher": catcher, "CaughtAt": level["Name"], "Ends": ends});
         }
     }
-    json!({"Retriers": retriers, "Catcher": null, "CaughtAt": null})
+    json!({"Retriers": retriers, "Catcher": null, "CaughtAt": null, "Ends": [FAILED]})
 }
 
 /// The first retrier or catcher whose `ErrorEquals` matches `error`: its name,
@@ -104,36 +133,85 @@ fn first_matching<'a>(handlers: &'a Value, error: &str) -> Option<&'a Value> {
         .find(|handler| handler["ErrorEquals"].as_array().into_iter().flatten().filter_map(Value::as_str).any(matches))
 }
 
-/// The catchers, each with `Reaches`: the types of the states its path goes through.
-fn annotated_catch(catch: &Value, scope: &Map<String, Value>) -> Value {
+/// The catchers, each with `Reaches`: the types of the states its path goes through,
+/// and `Ends`: how the execution can end after it.
+fn annotated_catch(catch: &Value, scope: &Map<String, Value>, within: &[Enclosing]) -> Value {
     let catchers = catch.as_array().cloned().unwrap_or_default();
     let annotated = catchers.into_iter().map(|mut catcher| {
         let next = catcher.get("Next").and_then(Value::as_str).map(str::to_string);
+        let reached = reachable(next.as_deref(), scope);
+        let types: Vec<&str> = reached.iter().filter_map(|state| state.get("Type").and_then(Value::as_str)).collect();
+        let ends = next.as_deref().map(|next| ends_from(next, scope, within)).unwrap_or_default();
         if let Some(fields) = catcher.as_object_mut() {
-            fields.insert("Reaches".into(), json!(reachable_types(next.as_deref(), scope)));
+            fields.insert("Reaches".into(), json!(types));
+            fields.insert("Ends".into(), json!(ends));
         }
         catcher
     });
     Value::Array(annotated.collect())
 }
 
-/// The types of the states reachable from `start` (included) by any transition, in
-/// first-seen order.
-fn reachable_types(start: Option<&str>, scope: &Map<String, Value>) -> Vec<String> {
+/// The states reachable from `start` (included) by any transition, in first-seen order.
+fn reachable<'a>(start: Option<&str>, scope: &'a Map<String, Value>) -> Vec<&'a Value> {
     let mut seen = BTreeSet::new();
-    let mut types = Vec::new();
+    let mut found = Vec::new();
     let mut queue: Vec<String> = start.map(str::to_string).into_iter().collect();
     while let Some(name) = queue.pop() {
         if !seen.insert(name.clone()) {
             continue;
         }
         let Some(state) = scope.get(&name) else { continue };
-        if let Some(kind) = state.get("Type").and_then(Value::as_str) {
-            types.push(kind.to_string());
-        }
+        found.push(state);
         queue.extend(transitions(state).into_iter().rev());
     }
-    types
+    found
+}
+
+/// How the execution can end from state `start` of `scope` (inside `within`): at each
+/// state the path reaches that ends its scope, a Fail state fails the scope with its
+/// error, which the enclosing states' handlers meet ([`ends_after_error`]); any other
+/// end completes the scope ([`ends_here`]). Sorted, without repeats.
+fn ends_from(start: &str, scope: &Map<String, Value>, within: &[Enclosing]) -> Vec<String> {
+    let mut ends = BTreeSet::new();
+    for state in reachable(Some(start), scope) {
+        let kind = state.get("Type").and_then(Value::as_str);
+        if kind == Some("Fail") {
+            // An `ErrorPath` (or a JSONata `Error`) is known only when it runs: only
+            // the catch-alls are sure to match it.
+            let error = state.get("Error").and_then(Value::as_str).filter(|e| !e.contains("{%")).unwrap_or("");
+            ends.extend(ends_after_error(error, within));
+        } else if kind == Some("Succeed") || state.get("End").and_then(Value::as_bool) == Some(true) {
+            ends.extend(ends_here(within));
+        }
+    }
+    ends.into_iter().collect()
+}
+
+/// How the execution can end once a scope inside `within` completes: it succeeds at the
+/// top level; in a branch or an iteration, the enclosing state completes.
+fn ends_here(within: &[Enclosing]) -> Vec<String> {
+    within.last().map_or_else(|| vec![SUCCEEDED.to_string()], |enclosing| enclosing.completes.clone())
+}
+
+/// How the execution can end once a scope inside `within` fails with `error`: the first
+/// enclosing state (outward) with a catcher for it follows that catcher's path; with
+/// none, the execution fails. A Map state that tolerates failed iterations may also
+/// complete as usual.
+fn ends_after_error(error: &str, within: &[Enclosing]) -> Vec<String> {
+    let mut ends = BTreeSet::new();
+    for enclosing in within.iter().rev() {
+        if enclosing.tolerates_failures {
+            ends.extend(enclosing.completes.iter().cloned());
+        }
+        if let Some(catcher) = first_matching(&enclosing.own["Catch"], error) {
+            let caught = catcher.get("Ends").and_then(Value::as_array).into_iter().flatten();
+            ends.extend(caught.filter_map(Value::as_str).map(str::to_string));
+            return ends.into_iter().collect();
+        }
+        // No catcher here: this state fails too, and the one around it meets the error.
+    }
+    ends.insert(FAILED.to_string());
+    ends.into_iter().collect()
 }
 
 /// The states a state can move to next: `Next`, a Choice's rules and `Default`, and its
@@ -254,5 +332,79 @@ mod tests {
         let states = states(&definition);
         assert_eq!(named(&states, "Work")["CaughtBy"][0]["Reaches"], json!(["Choice", "Wait", "Fail"]));
         assert!(super::states(&json!({"no": "states"})).is_empty());
+    }
+
+    /// A Parallel state whose one branch catches a Lambda error and ends in a Fail state.
+    fn order_flow(parallel_catch: Value) -> Value {
+        json!({"StartAt": "Fan", "States": {
+            "Fan": {"Type": "Parallel", "Next": "Done", "Catch": parallel_catch,
+                "Branches": [{"StartAt": "Charge", "States": {
+                    "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Refund"}]},
+                    "Refund": {"Type": "Pass", "Next": "Give up"},
+                    "Give up": {"Type": "Fail", "Error": "Order.Failed"}}}]},
+            "Log": {"Type": "Pass", "Next": "Done"},
+            "Stop": {"Type": "Fail", "Error": "Order.Failed"},
+            "Done": {"Type": "Succeed"}
+        }})
+    }
+
+    fn ends(definition: &Value, state: &str, error: &str) -> Value {
+        error_handling(named(&states(definition), state), error)["Ends"].clone()
+    }
+
+    #[test]
+    fn a_fail_state_in_a_branch_fails_the_parallel_state_whose_catchers_decide_the_end() {
+        let no_catch = order_flow(Value::Null);
+        assert_eq!(ends(&no_catch, "Charge", "Order.Unexpected"), json!(["FAILED"]));
+
+        let swallowed = order_flow(json!([{"ErrorEquals": ["Order.Failed"], "Next": "Log"}]));
+        assert_eq!(ends(&swallowed, "Charge", "Order.Unexpected"), json!(["SUCCEEDED"]));
+        let swallowed_states = states(&swallowed);
+        let caught = &named(&swallowed_states, "Charge")["CaughtBy"][0];
+        assert_eq!(caught["Reaches"], json!(["Pass", "Fail"]), "the path inside the branch");
+
+        let rethrown = order_flow(json!([
+            {"ErrorEquals": ["Order.Failed"], "Next": "Stop"},
+            {"ErrorEquals": ["States.ALL"], "Next": "Log"}]));
+        assert_eq!(ends(&rethrown, "Charge", "Order.Unexpected"), json!(["FAILED"]), "the first matching catcher");
+        assert_eq!(ends(&rethrown, "Fan", "Other.Error"), json!(["SUCCEEDED"]));
+
+        let task_failed = order_flow(json!([{"ErrorEquals": ["States.TaskFailed"], "Next": "Log"}]));
+        assert_eq!(
+            ends(&task_failed, "Charge", "States.Timeout"),
+            json!(["SUCCEEDED"]),
+            "Order.Failed is what Fan meets"
+        );
+    }
+
+    #[test]
+    fn a_branch_that_completes_continues_after_the_enclosing_state() {
+        let definition = json!({"StartAt": "Each", "States": {
+            "Each": {"Type": "Map", "Next": "Check", "ItemProcessor": {"StartAt": "Work", "States": {
+                "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Skip"}]},
+                "Skip": {"Type": "Pass", "End": true}}}},
+            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}],
+                "Default": "Failed"},
+            "Done": {"Type": "Succeed"},
+            "Failed": {"Type": "Fail", "Error": "Batch.Failed"}
+        }});
+        assert_eq!(ends(&definition, "Work", "Any.Error"), json!(["FAILED", "SUCCEEDED"]));
+    }
+
+    #[test]
+    fn a_map_state_that_tolerates_failed_iterations_may_complete_after_one_fails() {
+        let definition = |tolerance: Value| {
+            json!({"StartAt": "Each", "States": {
+                "Each": {"Type": "Map", "End": true, "ToleratedFailurePercentage": tolerance,
+                    "ItemProcessor": {"StartAt": "Work", "States": {
+                        "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}]},
+                        "Failed": {"Type": "Fail", "Error": "Item.Failed"}}}}
+            }})
+        };
+        assert_eq!(ends(&definition(json!(10)), "Work", "Any.Error"), json!(["FAILED", "SUCCEEDED"]));
+        assert_eq!(ends(&definition(json!(0)), "Work", "Any.Error"), json!(["FAILED"]));
     }
 }

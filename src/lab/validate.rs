@@ -249,6 +249,12 @@ fn check_expectations(p: &mut Problems, at: &str, check: &Check) {
         if template::names(&e.path).next().is_some() {
             p.add(format!("{here}.path"), "templates are not allowed in paths; use a selector or a capture");
         }
+        if crate::paths::reads_a_negation(&e.path) {
+            p.add(
+                format!("{here}.path"),
+                "`!a.b` reads `.b` of `!a` (JMESPath binds `!` tighter than `.`), which is always null: write `!(a.b)`",
+            );
+        }
         // A regex that holds a template is checked once rendered, at grading time.
         let templated_regex = e.matches.as_deref().is_some_and(|m| template::names(m).next().is_some());
         if !templated_regex && let Err(msg) = Matcher::from_expectation(e) {
