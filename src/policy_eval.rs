@@ -48,6 +48,17 @@ const ANY_RESOURCE: &str = "any-resource";
 /// is for one of them. A principal that is an IAM identity of an account also stands
 /// for its account, as IAM reads a policy naming the account (`"AWS": "111122223333"`).
 pub fn evaluate(policies: &Value, question: &Value) -> Result<Answers, String> {
+    if let Some(Value::Array(principals)) = question.get("principal") {
+        let mut answers = Answers::default();
+        for principal in principals {
+            let mut one = question.clone();
+            one["principal"] = principal.clone();
+            let answer = evaluate(policies, &one)?;
+            answers.allows |= answer.allows;
+            answers.denies |= answer.denies;
+        }
+        return Ok(answers);
+    }
     let documents: Vec<&Value> = match policies {
         Value::Array(items) => items.iter().filter(|p| !p.is_null()).collect(),
         Value::Null => vec![],
@@ -158,7 +169,8 @@ fn account_of(principal: &Principal) -> Option<Principal> {
 ///   (`events.amazonaws.com`), an ARN, an account id (its root), or an object such as
 ///   `{"Federated": "…"}`. Without it the caller is an unnamed role, which only
 ///   statements for any principal (`"*"`) or with no `Principal` at all (identity
-///   policies) apply to.
+///   policies) apply to. A list of principals asks for each: the policies allow (deny)
+///   the request when they allow (deny) it for one of them; an empty list, for none.
 /// - `context`: condition keys and their values (`{"aws:SecureTransport": "false"}`).
 ///
 /// Returns the request (its resource a placeholder) and the resource the question names.
@@ -469,6 +481,19 @@ mod tests {
             answer(policy, json!({"action": "sqs:SendMessage", "principal": "events.amazonaws.com"})),
             Answer::Allow
         );
+    }
+
+    #[test]
+    fn a_list_of_principals_asks_for_each() {
+        let policy = doc(json!([
+            {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:user/a", "arn:aws:iam::111122223333:user/b"]},
+             "Action": "sts:AssumeRole"},
+            {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:user/b"}, "Action": "sts:AssumeRole"}]));
+        let ask = |who: Value| answer(policy.clone(), json!({"action": "sts:AssumeRole", "principal": who}));
+        assert_eq!(ask(json!(["arn:aws:iam::111122223333:user/c", "arn:aws:iam::111122223333:user/a"])), Answer::Allow);
+        assert_eq!(ask(json!(["arn:aws:iam::111122223333:user/b"])), Answer::ExplicitDeny);
+        assert_eq!(ask(json!(["arn:aws:iam::111122223333:user/c"])), Answer::ImplicitDeny);
+        assert_eq!(ask(json!([])), Answer::ImplicitDeny, "no principal: nothing allowed");
     }
 
     #[test]
