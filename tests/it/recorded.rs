@@ -7,6 +7,7 @@ use aws_sdk_cloudformation::types::CallAs;
 use aws_sdk_cloudtrail::Client as CloudTrail;
 use aws_sdk_codepipeline::Client as CodePipeline;
 use aws_sdk_config::Client as Config;
+use aws_sdk_s3::Client as S3;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
@@ -105,6 +106,62 @@ async fn a_delegated_administrators_stack_set_is_found_as_one() {
     let found = ctx.collect(kind, &selector(&[("stack_set", "org-baseline")])).await.unwrap();
     assert_eq!(found[0].id, "111122223333/us-west-2");
     assert_eq!((as_self.num_calls(), as_admin.num_calls()), (1, 1), "each way asked once");
+}
+
+/// What each request carried once signed: its URI and its `Authorization` header.
+#[derive(Debug, Default, Clone)]
+struct SentRequests(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for SentRequests {
+    fn name(&self) -> &'static str {
+        "SentRequests"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let request = context.request();
+        let authorization = request.headers().get("authorization").unwrap_or_default().to_string();
+        self.0.lock().unwrap().push((request.uri().to_string(), authorization));
+        Ok(())
+    }
+}
+
+/// S3 answers a request about a bucket of another Region with a redirect: after
+/// GetBucketLocation (asked in the account's Region), each Get on the bucket goes to the
+/// bucket's own Region, signed for it.
+#[tokio::test]
+async fn a_buckets_settings_are_asked_in_its_own_region() {
+    let location = mock!(S3::get_bucket_location).then_http_response(|| {
+        let xml =
+            r#"<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-2</LocationConstraint>"#;
+        http(200, xml.to_string())
+    });
+    let versioning = mock!(S3::get_bucket_versioning).then_http_response(|| {
+        let xml = r#"<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>"#;
+        http(200, xml.to_string())
+    });
+    let sent = SentRequests::default();
+    let mut c = clients();
+    let interceptor = sent.clone();
+    c.s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&location, &versioning], |conf| conf
+        .interceptor(interceptor.clone()));
+    let ctx = Ctx::new(c);
+    let bucket = selector(&[("bucket", "audit-logs")]);
+    let found = ctx.collect(collect::kind("s3.bucket_versioning").unwrap(), &bucket).await.unwrap();
+    assert_eq!(found[0].fact["Status"], "Enabled");
+
+    let sent = sent.0.lock().unwrap().clone();
+    let [(location_uri, location_auth), (versioning_uri, versioning_auth)] = &sent[..] else {
+        panic!("two requests expected: {sent:?}")
+    };
+    assert!(location_uri.contains("location") && location_auth.contains("/us-east-1/s3/aws4_request"), "{sent:?}");
+    assert!(versioning_uri.contains("versioning"), "{versioning_uri}");
+    assert!(versioning_uri.contains(".s3.eu-west-2.amazonaws.com"), "sent to the bucket's Region: {versioning_uri}");
+    assert!(versioning_auth.contains("/eu-west-2/s3/aws4_request"), "signed for it: {versioning_auth}");
 }
 
 /// Outside its home Region a multi-Region trail is listed (a shadow trail) but named only
