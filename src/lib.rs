@@ -17,5 +17,6 @@ pub mod policy;
 pub mod policy_eval;
 pub mod report;
 pub mod selftest;
+pub mod shell;
 pub mod state_machine;
 pub mod target;
