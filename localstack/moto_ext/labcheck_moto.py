@@ -26,6 +26,9 @@ server starts it installs, one module per service beside this file:
   nothing), matched with moto's own event-pattern engine;
 * ``logs_test_metric_filter``: CloudWatch Logs TestMetricFilter (moto lacks it), with
   the documented filter-pattern grammar: terms, regexes, JSON and space-delimited;
+* ``iam_signatures``: SigV4 checks of requests without a body (the REST services'
+  GETs and DELETEs) over the empty payload the client signed, when moto enforces IAM
+  (``INITIAL_NO_AUTH_ACTION_COUNT``); moto hashes their query string or headers instead;
 * ``account_clone``: ``POST /_labcheck/clone-account``, a copy of one account's state
   under another account id, from which ``labcheck selftest`` starts each near miss
   instead of re-running the lab's solution (not an AWS API; never on a graded account).
@@ -55,6 +58,7 @@ from moto_ext import (  # noqa: E402
     codepipeline_state,
     config_remediation,
     events_test_pattern,
+    iam_signatures,
     kms_aws_managed_keys,
     logs_test_metric_filter,
     s3_replication,
@@ -77,6 +81,7 @@ EXTENSIONS = (
     events_test_pattern,
     logs_test_metric_filter,
     kms_aws_managed_keys,
+    iam_signatures,
     account_clone,
 )
 
