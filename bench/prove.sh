@@ -48,7 +48,7 @@ bash localstack/moto.sh start >/dev/null
 read -r wall_cln cpu_cln < <(prove clone "$PATH")
 
 for run in cli server clone; do
-  python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); bad=[l["lab"] for l in p if any(c["verdict"]!="proven" for c in l["checks"]) or l["problems"]]; sys.exit(f"{sys.argv[2]}: not proven: {bad}" if bad else 0)' "$work/$run.json" "$run"
+  python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["labs"]; bad=[l["lab"] for l in p if any(c["verdict"]!="proven" for c in l["checks"]) or l["problems"]]; sys.exit(f"{sys.argv[2]}: not proven: {bad}" if bad else 0)' "$work/$run.json" "$run"
 done
 awk -v n="${#LABS[@]}" -v wc="$wall_cli" -v cc="$cpu_cli" -v ws="$wall_srv" -v cs="$cpu_srv" -v st="$start_s" \
   -v wk="$wall_cln" -v ck="$cpu_cln" 'BEGIN {

@@ -1,19 +1,21 @@
 //! What each command does, from parsed arguments to an exit code.
 
-use crate::cli::{Cli, Command, GradeArgs, KindsFormat, PolicyFormat, RunArgs, SelftestArgs, SelftestFormat};
+use crate::cli::{
+    Cli, Command, GradeArgs, KindsFormat, PolicyFormat, ReportFormat, RunArgs, SelftestArgs, SelftestFormat,
+};
 use crate::collect::{self, Clients, Ctx};
+use crate::error::{AppError, exit};
 use crate::grade::{GradeOptions, Progress, grade_lab};
 use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
-use crate::report::{self, Format, Report};
+use crate::report::{self, Report};
 use crate::target::Target;
 use anstream::{eprintln, print, println};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub const EXIT_BAD_INPUT: i32 = 2;
-
+/// Run the command; its exit code (see [`crate::error`]). An error is printed here.
 pub fn run(cli: Cli) -> i32 {
-    match cli.command {
+    let done = match cli.command {
         Command::List => list(&load_labs(&cli.labs)),
         Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
         Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
@@ -23,20 +25,23 @@ pub fn run(cli: Cli) -> i32 {
         Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
         Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&cli.labs), args)),
-    }
+        Command::Schema { name } => schema(name),
+    };
+    done.unwrap_or_else(|err| {
+        eprintln!("error: {err}");
+        err.exit_code()
+    })
 }
 
-/// The target named by the command line and its SDK configuration; on failure the error
-/// is printed and the exit code returned.
-async fn resolve_target(args: &crate::cli::TargetArgs) -> Result<(Target, aws_types::SdkConfig), i32> {
-    let target = Target::from(args);
-    match target.sdk_config().await {
-        Ok(conf) => Ok((target, conf)),
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            Err(EXIT_BAD_INPUT)
-        }
-    }
+/// The target named by the command line and its SDK configuration (through its role,
+/// when one is given).
+async fn resolve_target(
+    args: &crate::cli::TargetArgs,
+    role: Option<&crate::cli::RoleArgs>,
+) -> Result<(Target, aws_types::SdkConfig), AppError> {
+    let target = args.target(role);
+    let conf = target.sdk_config().await?;
+    Ok((target, conf))
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -49,19 +54,25 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn list(loaded: &LoadedLabs) -> i32 {
+fn list(loaded: &LoadedLabs) -> Result<i32, AppError> {
     let width = loaded.labs.iter().map(|l| l.id.len()).max().unwrap_or(2);
     println!("{:<width$}  {:<7}  {:>6}  TITLE", "ID", "DOMAIN", "POINTS");
     for lab in &loaded.labs {
         let domain = lab.domain_id().unwrap_or("-");
         println!("{:<width$}  {:<7}  {:>6}  {}", lab.id, domain, lab.possible_points(), lab.title);
     }
-    print_diagnostics(&loaded.diagnostics);
-    if loaded.diagnostics.is_empty() { 0 } else { EXIT_BAD_INPUT }
+    labs_valid(loaded).map(|()| exit::PASSED)
 }
 
-/// The lab named on the command line, or a message saying why there is none.
-fn find_lab<'a>(loaded: &'a LoadedLabs, wanted: &str) -> Result<&'a Lab, String> {
+/// Whether the labs loaded without problems; else the problems are printed.
+fn labs_valid(loaded: &LoadedLabs) -> Result<(), AppError> {
+    print_diagnostics(&loaded.diagnostics);
+    if loaded.diagnostics.is_empty() { Ok(()) } else { Err(AppError::InvalidLabs) }
+}
+
+/// The lab named on the command line, or why there is none (with the labs' problems
+/// printed, when it is one of them).
+fn find_lab<'a>(loaded: &'a LoadedLabs, wanted: &str) -> Result<&'a Lab, AppError> {
     if let Some(lab) = loaded.find(wanted) {
         return Ok(lab);
     }
@@ -70,18 +81,16 @@ fn find_lab<'a>(loaded: &'a LoadedLabs, wanted: &str) -> Result<&'a Lab, String>
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_else(|| " (see `labcheck list`)".into());
     let broken = loaded.diagnostics.iter().any(|d| d.file.to_string_lossy().contains(wanted));
-    if broken { Err(format!("lab `{wanted}` has errors:")) } else { Err(format!("no lab `{wanted}`{hint}")) }
+    print_diagnostics(&loaded.diagnostics);
+    if broken {
+        Err(AppError::BadInput(format!("lab `{wanted}` has errors (above)")))
+    } else {
+        Err(AppError::BadInput(format!("no lab `{wanted}`{hint}")))
+    }
 }
 
-fn show(loaded: &LoadedLabs, wanted: &str) -> i32 {
-    let lab = match find_lab(loaded, wanted) {
-        Ok(lab) => lab,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            print_diagnostics(&loaded.diagnostics);
-            return EXIT_BAD_INPUT;
-        }
-    };
+fn show(loaded: &LoadedLabs, wanted: &str) -> Result<i32, AppError> {
+    let lab = find_lab(loaded, wanted)?;
     println!("{} · {}", lab.id, lab.title);
     if !lab.tasks.is_empty() {
         let titles: Vec<String> = lab
@@ -118,28 +127,28 @@ fn show(loaded: &LoadedLabs, wanted: &str) -> i32 {
             lab.checks.iter().filter(|c| c.asks.contains(&number)).map(|c| c.id.as_str()).collect();
         println!("  {number}. {}", if grading.is_empty() { "no check".to_string() } else { grading.join(", ") });
     }
-    0
+    Ok(exit::PASSED)
 }
 
 /// The labs, and the selftest scenarios beside them (near misses, alternatives).
-fn validate(loaded: &LoadedLabs) -> i32 {
+fn validate(loaded: &LoadedLabs) -> Result<i32, AppError> {
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(loaded.labs.iter().flat_map(crate::lab::scenario::scenario_problems));
     print_diagnostics(&diagnostics);
     let checks: usize = loaded.labs.iter().map(|l| l.checks.len()).sum();
     if diagnostics.is_empty() {
         println!("{} labs, {checks} checks: no problems found", loaded.labs.len());
-        0
+        Ok(exit::PASSED)
     } else {
+        // The problems are the output: their count ends it, with the bad-input code.
         eprintln!("{} problem(s) found", diagnostics.len());
-        EXIT_BAD_INPUT
+        Ok(exit::ERROR)
     }
 }
 
-fn skills(loaded: &LoadedLabs) -> i32 {
+fn skills(loaded: &LoadedLabs) -> Result<i32, AppError> {
     let Some(outline) = &loaded.outline else {
-        eprintln!("error: no skills.yaml in the labs folder or above it");
-        return EXIT_BAD_INPUT;
+        return Err(AppError::BadInput("no skills.yaml in the labs folder or above it".into()));
     };
     let checks: usize = loaded.labs.iter().map(|l| l.checks.len()).sum();
     println!("{} coverage: {} labs, {checks} checks", outline.exam, loaded.labs.len());
@@ -169,14 +178,13 @@ fn skills(loaded: &LoadedLabs) -> i32 {
         "\nTask statements with a lab: {tasks_covered}/{total_tasks}; skills exercised by a check: {skills_covered}/{total_skills} ({}%)",
         crate::report::percent(skills_covered as u32, total_skills as u32)
     );
-    print_diagnostics(&loaded.diagnostics);
-    if loaded.diagnostics.is_empty() { 0 } else { EXIT_BAD_INPUT }
+    labs_valid(loaded).map(|()| exit::PASSED)
 }
 
-fn kinds(format: KindsFormat) -> i32 {
+fn kinds(format: KindsFormat) -> Result<i32, AppError> {
     if format == KindsFormat::Markdown {
         print!("{}", collect::kinds_markdown());
-        return 0;
+        return Ok(exit::PASSED);
     }
     for kind in collect::KINDS.iter() {
         println!("{}\n  {}", kind.name, kind.description);
@@ -190,33 +198,22 @@ fn kinds(format: KindsFormat) -> i32 {
         println!("  calls: {}", kind.operations.join(", "));
         println!("  fact: as printed by `{}`\n", kind.cli);
     }
-    0
+    Ok(exit::PASSED)
 }
 
-async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
-    let mut labs = Vec::new();
-    for wanted in &args.lab {
-        match find_lab(loaded, wanted) {
-            Ok(lab) => labs.push(lab),
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                print_diagnostics(&loaded.diagnostics);
-                return EXIT_BAD_INPUT;
-            }
-        }
-    }
+async fn grade(loaded: &LoadedLabs, args: RunArgs) -> Result<i32, AppError> {
+    let labs = args.lab.iter().map(|wanted| find_lab(loaded, wanted)).collect::<Result<Vec<_>, _>>()?;
     let params: BTreeMap<String, String> = args.params.into_iter().collect();
     for name in params.keys() {
         if !labs.iter().any(|l| l.params.contains_key(name)) {
             let known: Vec<&str> = labs.iter().flat_map(|l| l.params.keys().map(String::as_str)).collect();
-            eprintln!("error: --param {name}: no selected lab has this param (params: {})", known.join(", "));
-            return EXIT_BAD_INPUT;
+            let known = known.join(", ");
+            return Err(AppError::BadInput(format!(
+                "--param {name}: no selected lab has this param (params: {known})"
+            )));
         }
     }
-    let (target, conf) = match resolve_target(&args.target).await {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
+    let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
     let ctx = Ctx::new(Clients::new(&conf));
     let progress: crate::grade::ProgressFn = Arc::new(|p| match p {
         Progress::Waiting { check, attempt, remaining } => {
@@ -232,40 +229,31 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> i32 {
     let info = target.info(&conf);
     let report = Report { results: &results, outline: loaded.outline.as_ref(), target: &info };
     match args.format {
-        Format::Human => print!("{}", report::human::render(&report)),
-        Format::Json => print!("{}", report::json::render(&report)),
-        Format::Junit => print!("{}", report::junit::render(&report)),
+        ReportFormat::Human => print!("{}", report::human::render(&report)),
+        ReportFormat::Json => print!("{}", report::json::render(&report)),
+        ReportFormat::Junit => print!("{}", report::junit::render(&report)),
     }
-    report::exit_code(&results)
+    Ok(report::exit_code(&results))
 }
 
 /// The labs named on the command line (every lab when none is named), all valid.
-fn select_labs<'a>(loaded: &'a LoadedLabs, wanted: &[String]) -> Result<Vec<&'a Lab>, String> {
-    if !loaded.diagnostics.is_empty() {
-        print_diagnostics(&loaded.diagnostics);
-        return Err("fix the lab files first".into());
-    }
+fn select_labs<'a>(loaded: &'a LoadedLabs, wanted: &[String]) -> Result<Vec<&'a Lab>, AppError> {
+    labs_valid(loaded)?;
     if wanted.is_empty() {
         return Ok(loaded.labs.iter().collect());
     }
     wanted.iter().map(|w| find_lab(loaded, w)).collect()
 }
 
-fn policy(loaded: &LoadedLabs, wanted: &[String], format: PolicyFormat) -> i32 {
-    let labs = match select_labs(loaded, wanted) {
-        Ok(labs) => labs,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+fn policy(loaded: &LoadedLabs, wanted: &[String], format: PolicyFormat) -> Result<i32, AppError> {
+    let labs = select_labs(loaded, wanted)?;
     match format {
         PolicyFormat::Iam => {
             println!("{}", serde_json::to_string_pretty(&crate::policy::policy_document(&labs)).expect("serializes"))
         }
         PolicyFormat::Cloudformation => print!("{}", crate::policy::cloudformation_role(&labs)),
     }
-    0
+    Ok(exit::PASSED)
 }
 
 /// Two scenarios per core: a scenario's AWS CLI calls keep a core busy, and its
@@ -274,31 +262,18 @@ fn default_selftest_jobs() -> usize {
     2 * std::thread::available_parallelism().map(usize::from).unwrap_or(2)
 }
 
-async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
+async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> Result<i32, AppError> {
     use crate::emulator::Emulator;
     use crate::selftest::Prover;
     use futures::StreamExt;
-    let labs = match select_labs(loaded, &args.lab) {
-        Ok(labs) => labs,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let (_, conf) = match resolve_target(&args.target).await {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
-    let emulator = match Emulator::new(conf) {
-        Ok(emulator) => emulator,
-        Err(why) => {
-            eprintln!(
-                "error: selftest runs the labs' solution scripts, which create resources, so it only runs against a \
-                 local emulator (--endpoint-url http://127.0.0.1:PORT): {why}"
-            );
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let labs = select_labs(loaded, &args.lab)?;
+    let (_, conf) = resolve_target(&args.target, None).await?;
+    let emulator = Emulator::new(conf).map_err(|why| {
+        AppError::BadInput(format!(
+            "selftest runs the labs' solution scripts, which create resources, so it only runs against a local \
+             emulator (--endpoint-url http://127.0.0.1:PORT): {why}"
+        ))
+    })?;
     let jobs = args.jobs.unwrap_or_else(default_selftest_jobs).max(1);
     let prover = Prover::new(emulator, std::time::Duration::from_secs(args.max_wait), jobs).named(&args.emulator);
     // Labs wait for the prover's scenario slots; a few in flight keep every slot busy.
@@ -307,42 +282,41 @@ async fn selftest(loaded: &LoadedLabs, args: SelftestArgs) -> i32 {
     let out = match args.format {
         SelftestFormat::Table => crate::selftest::render_table(&proofs, &args.emulator, false),
         SelftestFormat::Markdown => crate::selftest::render_table(&proofs, &args.emulator, true),
-        SelftestFormat::Json => serde_json::to_string_pretty(&proofs).expect("serializes") + "\n",
+        SelftestFormat::Json => {
+            let document = crate::report::v1::Selftest::new(&args.emulator, &proofs);
+            serde_json::to_string_pretty(&document).expect("serializes") + "\n"
+        }
     };
     print!("{out}");
-    if proofs.iter().any(|p| p.is_broken()) { 1 } else { 0 }
+    Ok(if proofs.iter().any(|p| p.is_broken()) { exit::FAILED } else { exit::PASSED })
 }
 
-async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
+fn schema(name: crate::cli::SchemaName) -> Result<i32, AppError> {
+    use crate::cli::SchemaName;
+    let name = match name {
+        SchemaName::Report => "report",
+        SchemaName::Selftest => "selftest",
+        SchemaName::Student => "student",
+    };
+    let schema = crate::report::v1::schema(name).expect("every SchemaName has a schema");
+    println!("{}", serde_json::to_string_pretty(&schema).expect("serializes"));
+    Ok(exit::PASSED)
+}
+
+async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppError> {
     use crate::batch::{self, BatchOptions, Event, gradebook, roster};
-    let labs = match select_labs(loaded, &args.lab) {
-        Ok(labs) => labs,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let roster = match roster::load_roster(&args.roster) {
-        Ok(r) => r,
-        Err(d) => {
-            eprintln!("error: {d}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let labs = select_labs(loaded, &args.lab)?;
+    let roster = roster::load_roster(&args.roster).map_err(|d| AppError::BadInput(d.to_string()))?;
     print_diagnostics(&roster.problems);
     let existing = batch::read_results(&args.out);
     if !args.resume && !existing.is_empty() {
-        eprintln!(
-            "error: {} already holds {} results; pass --resume to keep them and grade the rest, or choose another --out",
+        return Err(AppError::BadInput(format!(
+            "{} already holds {} results; pass --resume to keep them and grade the rest, or choose another --out",
             args.out.display(),
             existing.len()
-        );
-        return EXIT_BAD_INPUT;
+        )));
     }
-    let (_, conf) = match resolve_target(&args.target).await {
-        Ok(resolved) => resolved,
-        Err(code) => return code,
-    };
+    let (_, conf) = resolve_target(&args.target, None).await?;
     let conf =
         conf.into_builder().retry_config(aws_config::retry::RetryConfig::adaptive().with_max_attempts(5)).build();
     let opts = BatchOptions {
@@ -377,19 +351,15 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
     let records = tokio::select! {
         records = run => records,
         _ = tokio::signal::ctrl_c() => {
-            eprintln!("interrupted: finished students are kept in {}; rerun with --resume", args.out.join(batch::RESULTS_FILE).display());
-            return 130;
+            let kept = args.out.join(batch::RESULTS_FILE);
+            return Err(AppError::Interrupted {
+                resume: format!("finished students are kept in {}; rerun with --resume", kept.display()),
+            });
         }
     };
-    let records = match records
+    let records = records
         .and_then(|records| gradebook::write(&args.out, &labs, loaded.outline.as_ref(), &records).map(|()| records))
-    {
-        Ok(records) => records,
-        Err(e) => {
-            eprintln!("error: writing to {}: {e}", args.out.display());
-            return EXIT_BAD_INPUT;
-        }
-    };
+        .map_err(|source| AppError::Write { path: args.out.clone(), source })?;
     bar.finish_and_clear();
     let errors = records.iter().filter(|r| r.error.is_some()).count();
     println!(
@@ -399,5 +369,5 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> i32 {
         todo,
         args.out.join(gradebook::CSV_FILE).display()
     );
-    if errors > 0 || !roster.problems.is_empty() { EXIT_BAD_INPUT } else { 0 }
+    Ok(if errors > 0 || !roster.problems.is_empty() { exit::ERROR } else { exit::PASSED })
 }

@@ -1,6 +1,5 @@
 //! The command line: clap definitions only.
 
-use crate::report::Format;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -10,7 +9,7 @@ use std::path::PathBuf;
     version,
     about = "Grade hands-on AWS labs (DOP-C02) by reading an AWS account, never writing to it.",
     after_help = "Exit codes: 0 every check passed; 1 some check failed or was skipped; \
-                  2 some check could not be run (ERROR) or the input was bad."
+                  2 some check could not be run (ERROR) or the input was bad; 130 interrupted."
 )]
 pub struct Cli {
     /// The labs folder.
@@ -58,6 +57,19 @@ pub enum Command {
     /// For lab authors: prove labs against a local emulator (empty account fails, the
     /// solution passes, each near miss fails exactly its checks). Writes to the emulator.
     Selftest(SelftestArgs),
+    /// Print the JSON Schema of a machine output: `report` (run --format json),
+    /// `selftest` (selftest --format json) or `student` (a line of grade's results.jsonl).
+    Schema {
+        #[arg(value_enum)]
+        name: SchemaName,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SchemaName {
+    Report,
+    Selftest,
+    Student,
 }
 
 #[derive(Debug, Args)]
@@ -118,13 +130,15 @@ pub struct RunArgs {
     pub params: Vec<(String, String)>,
     /// Report format.
     #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    pub format: ReportFormat,
     /// Wait at most this many seconds for eventually-consistent checks (default: each
     /// check's own `eventually.timeout`).
     #[arg(long, value_name = "SECONDS")]
     pub max_wait: Option<u64>,
     #[command(flatten)]
     pub target: TargetArgs,
+    #[command(flatten)]
+    pub role: RoleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +172,17 @@ pub struct GradeArgs {
     pub target: TargetArgs,
 }
 
+/// `run --format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Readable terminal report (colour on a terminal, NO_COLOR honoured).
+    Human,
+    /// Versioned machine-readable report (schema `labcheck.report/v1`; `labcheck schema report`).
+    Json,
+    /// JUnit XML, one testcase per check.
+    Junit,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct TargetArgs {
     /// Named profile from your AWS config (else AWS_PROFILE, else the default chain).
@@ -169,6 +194,37 @@ pub struct TargetArgs {
     /// Send every AWS call to this endpoint, e.g. a local emulator (else AWS_ENDPOINT_URL).
     #[arg(long)]
     pub endpoint_url: Option<String>,
+}
+
+/// `run`'s way into another account: a role assumed from your credentials.
+#[derive(Debug, Args, Clone)]
+pub struct RoleArgs {
+    /// Read the account through this role (such as the grader role that `labcheck policy
+    /// --format cloudformation` creates), assumed from your credentials.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The external ID the role's trust policy asks for.
+    #[arg(long, requires = "role_arn")]
+    pub external_id: Option<String>,
+}
+
+impl TargetArgs {
+    /// The target these flags name, through the role `role` names, if it names one.
+    pub fn target(&self, role: Option<&RoleArgs>) -> crate::target::Target {
+        let role = role.and_then(|r| {
+            r.role_arn.as_ref().map(|arn| crate::target::Role {
+                arn: arn.clone(),
+                external_id: r.external_id.clone(),
+                session_name: "labcheck".into(),
+            })
+        });
+        crate::target::Target {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            role,
+        }
+    }
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {

@@ -1,10 +1,9 @@
 //! Matchers: pure functions from a found JSON value to yes or no, and words for both.
 
-use crate::lab::{Count, Expectation};
 use regex::Regex;
 use serde_json::Value;
 
-/// What a value must be. Built from an [`Expectation`] after templates are rendered.
+/// What a value must be (a lab's expectation builds one, after templates are rendered).
 #[derive(Debug, Clone)]
 pub enum Matcher {
     Equals(Value),
@@ -22,54 +21,6 @@ pub const MATCHER_KEYS: &[&str] =
     &["equals", "not_equals", "contains", "exists", "absent", "matches", "one_of", "count", "min", "max"];
 
 impl Matcher {
-    /// The one matcher an expectation sets. `min` and `max` together are one range.
-    pub fn from_expectation(e: &Expectation) -> Result<Matcher, String> {
-        let mut found: Vec<(&str, Matcher)> = Vec::new();
-        if let Some(v) = &e.equals {
-            found.push(("equals", Matcher::Equals(v.clone())));
-        }
-        if let Some(v) = &e.not_equals {
-            found.push(("not_equals", Matcher::NotEquals(v.clone())));
-        }
-        if let Some(v) = &e.contains {
-            found.push(("contains", Matcher::Contains(v.clone())));
-        }
-        if let Some(v) = e.exists {
-            found.push(("exists", Matcher::Exists(v)));
-        }
-        if let Some(v) = e.absent {
-            found.push(("absent", Matcher::Exists(!v)));
-        }
-        if let Some(pattern) = &e.matches {
-            let re = Regex::new(pattern).map_err(|err| format!("`matches` is not a valid regex: {err}"))?;
-            found.push(("matches", Matcher::Matches(re)));
-        }
-        if let Some(v) = &e.one_of {
-            found.push(("one_of", Matcher::OneOf(v.clone())));
-        }
-        if let Some(c) = e.count {
-            let (min, max) = match c {
-                Count::Exactly(n) => (Some(n), Some(n)),
-                Count::Range { min, max } => (min, max),
-            };
-            if min.is_none() && max.is_none() {
-                return Err("`count` needs a number or at least one of `min`, `max`".into());
-            }
-            found.push(("count", Matcher::Count { min, max }));
-        }
-        if e.min.is_some() || e.max.is_some() {
-            found.push(("min/max", Matcher::Range { min: e.min, max: e.max }));
-        }
-        match found.len() {
-            1 => Ok(found.pop().map(|(_, m)| m).expect("one matcher")),
-            0 => Err(format!("no matcher: set one of {}", MATCHER_KEYS.join(", "))),
-            _ => {
-                let keys: Vec<&str> = found.iter().map(|(k, _)| *k).collect();
-                Err(format!("more than one matcher ({}): split them into separate expectations", keys.join(", ")))
-            }
-        }
-    }
-
     pub fn test(&self, found: &Value) -> bool {
         match self {
             Matcher::Equals(v) => loosely_equal(found, v),
@@ -183,12 +134,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn exp(yaml: &str) -> Expectation {
+    fn exp(yaml: &str) -> crate::lab::Expectation {
         serde_yaml::from_str(yaml).unwrap()
     }
 
     fn matcher(yaml: &str) -> Matcher {
-        Matcher::from_expectation(&exp(yaml)).unwrap()
+        exp(yaml).matcher().unwrap()
     }
 
     #[test]
@@ -272,13 +223,13 @@ mod tests {
 
     #[test]
     fn rejects_none_or_several_matchers_and_bad_regex() {
-        let none = Matcher::from_expectation(&exp("{path: a}")).unwrap_err();
+        let none = exp("{path: a}").matcher().unwrap_err();
         assert!(none.starts_with("no matcher"), "{none}");
-        let two = Matcher::from_expectation(&exp("{path: a, equals: 1, contains: 1}")).unwrap_err();
+        let two = exp("{path: a, equals: 1, contains: 1}").matcher().unwrap_err();
         assert!(two.contains("equals, contains"), "{two}");
-        let re = Matcher::from_expectation(&exp("{path: a, matches: '('}")).unwrap_err();
+        let re = exp("{path: a, matches: '('}").matcher().unwrap_err();
         assert!(re.contains("not a valid regex"), "{re}");
-        assert!(Matcher::from_expectation(&exp("{path: a, count: {}}")).is_err());
+        assert!(exp("{path: a, count: {}}").matcher().is_err());
     }
 
     #[test]

@@ -288,6 +288,7 @@ fn errored(check: &Check, err: &CollectError, attempts: u32) -> Outcome {
 /// A lab problem found only at grading time (a capture without a value).
 fn lab_error(check: &Check, message: String) -> Outcome {
     let mut o = base_outcome(check, Status::Error, format!("lab error: {message}"));
+    o.cause = Some(collect::Cause::Lab);
     o.hint = None;
     o
 }
@@ -516,7 +517,7 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn new(expectation: Expectation) -> Result<Compiled, String> {
-        let matcher = Matcher::from_expectation(&expectation)?;
+        let matcher = expectation.matcher()?;
         let path = crate::paths::compile(&expectation.path).map_err(|e| e.to_string())?;
         Ok(Compiled { expectation, matcher, path })
     }

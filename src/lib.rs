@@ -9,6 +9,7 @@ pub mod batch;
 pub mod cli;
 pub mod collect;
 pub mod emulator;
+pub mod error;
 pub mod expect;
 pub mod grade;
 pub mod lab;

@@ -98,7 +98,7 @@ async fn new_account(emulator: &Emulator) -> Result<Account, String> {
     let id = fresh_account();
     let role = format!("arn:aws:iam::{id}:role/labcheck-selftest");
     let base = emulator.conf();
-    let assumed = assume_role(base, &role, "labcheck-selftest", None).await?;
+    let assumed = assume_role(base, &role, "labcheck-selftest", None).await.map_err(|e| e.to_string())?;
     let mut env = vec![
         ("AWS_ACCESS_KEY_ID".into(), assumed.access_key_id),
         ("AWS_SECRET_ACCESS_KEY".into(), assumed.secret_access_key),

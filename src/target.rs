@@ -1,9 +1,15 @@
 //! Which account is graded, and how to reach it: the AWS SDK's own configuration chain
 //! (environment, shared config and credentials files, SSO, instance roles), with the
-//! command line's `--profile`, `--region` and `--endpoint-url` on top.
+//! command line's `--profile`, `--region` and `--endpoint-url` on top, and, when one is
+//! named, a role assumed from those credentials (the one way labcheck assumes roles:
+//! `run --role-arn`, each student of `grade`, each scenario of `selftest`).
 
+use crate::error::AppError;
 use aws_config::BehaviorVersion;
+use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 use serde::Serialize;
@@ -14,6 +20,16 @@ pub struct Target {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Read the account through this role.
+    pub role: Option<Role>,
+}
+
+/// A role to read an account through, assumed from the caller's credentials.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub arn: String,
+    pub external_id: Option<String>,
+    pub session_name: String,
 }
 
 /// Where a report says it graded; never credentials.
@@ -27,15 +43,10 @@ pub struct TargetInfo {
     pub endpoint: Option<String>,
 }
 
-impl From<&crate::cli::TargetArgs> for Target {
-    fn from(args: &crate::cli::TargetArgs) -> Self {
-        Target { profile: args.profile.clone(), region: args.region.clone(), endpoint_url: args.endpoint_url.clone() }
-    }
-}
-
 impl Target {
-    /// Resolve the SDK configuration. Fails only when no Region can be found.
-    pub async fn sdk_config(&self) -> Result<SdkConfig, String> {
+    /// Resolve the SDK configuration (through the role, when there is one). Fails when
+    /// no Region can be found or the role cannot be assumed.
+    pub async fn sdk_config(&self) -> Result<SdkConfig, AppError> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -54,9 +65,12 @@ impl Target {
         }
         let conf = loader.load().await;
         if conf.region().is_none() {
-            return Err("no AWS Region: pass --region, set AWS_REGION, or set one in your profile".into());
+            return Err(AppError::NoRegion);
         }
-        Ok(conf)
+        match &self.role {
+            Some(role) => Ok(through_role(&conf, role).await?.0),
+            None => Ok(conf),
+        }
     }
 
     pub fn info(&self, conf: &SdkConfig) -> TargetInfo {
@@ -76,47 +90,41 @@ pub struct AssumedRole {
     pub session_token: String,
 }
 
-/// Assume `role_arn` from the credentials in `base`. Everything else (Region, endpoint,
-/// timeouts) is kept.
+/// The configuration that reads through `role`: `base` (Region, endpoint, timeouts) with
+/// the role's credentials, assumed now (so a role that cannot be assumed says so once,
+/// plainly) and refreshed by the SDK before they expire; and those first credentials.
+pub async fn through_role(base: &SdkConfig, role: &Role) -> Result<(SdkConfig, Credentials), AppError> {
+    let mut builder = AssumeRoleProvider::builder(&role.arn).session_name(role.session_name.clone()).configure(base);
+    if let Some(id) = &role.external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    let credentials = provider.provide_credentials().await.map_err(|e| AppError::AssumeRole {
+        role: role.arn.clone(),
+        why: aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
+    })?;
+    let conf = base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+    Ok((conf, credentials))
+}
+
+/// Assume `role_arn` from the credentials in `base` ([`through_role`]), with the keys
+/// themselves, for a process that needs them in its environment (selftest's scripts).
 pub async fn assume_role(
     base: &SdkConfig,
     role_arn: &str,
     session_name: &str,
     external_id: Option<&str>,
-) -> Result<AssumedRole, String> {
-    let sts = aws_sdk_sts::Client::new(base);
-    let out = sts
-        .assume_role()
-        .role_arn(role_arn)
-        .role_session_name(session_name)
-        .set_external_id(external_id.map(str::to_string))
-        .send()
-        .await
-        .map_err(|e| {
-            use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-            let said = match (e.code(), e.message()) {
-                (Some(c), Some(m)) => format!("{c}: {m}"),
-                (Some(c), None) => c.to_string(),
-                _ => aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
-            };
-            format!("cannot assume {role_arn}: {said}")
-        })?;
-    let creds = out.credentials().ok_or_else(|| format!("cannot assume {role_arn}: no credentials returned"))?;
-    let provider = aws_credential_types::Credentials::new(
-        creds.access_key_id(),
-        creds.secret_access_key(),
-        Some(creds.session_token().to_string()),
-        None,
-        "labcheck-assume-role",
-    );
-    let conf = base
-        .to_builder()
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
-        .build();
+) -> Result<AssumedRole, AppError> {
+    let role = Role {
+        arn: role_arn.to_string(),
+        external_id: external_id.map(str::to_string),
+        session_name: session_name.to_string(),
+    };
+    let (conf, creds) = through_role(base, &role).await?;
     Ok(AssumedRole {
         conf,
         access_key_id: creds.access_key_id().to_string(),
         secret_access_key: creds.secret_access_key().to_string(),
-        session_token: creds.session_token().to_string(),
+        session_token: creds.session_token().unwrap_or_default().to_string(),
     })
 }

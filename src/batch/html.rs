@@ -3,10 +3,10 @@
 //! sortable table of students.
 
 use super::StudentRecord;
-use crate::grade::Status;
 use crate::lab::Lab;
 use crate::lab::skills::Outline;
 use crate::report::percent;
+use crate::report::v1::Status;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

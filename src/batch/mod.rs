@@ -12,11 +12,10 @@ pub mod html;
 pub mod roster;
 
 use crate::collect::{Clients, Ctx};
-use crate::grade::{GradeOptions, LabResult, Status, grade_lab};
+use crate::grade::{GradeOptions, LabResult, grade_lab};
 use crate::lab::Lab;
 use crate::report::percent;
-use aws_config::sts::AssumeRoleProvider;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use crate::report::v1::Status;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
 use futures::StreamExt;
@@ -42,8 +41,9 @@ pub struct BatchOptions {
     pub out_dir: PathBuf,
 }
 
-/// One student's result: a line of `results.jsonl`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// One student's result: a line of `results.jsonl` (schema `labcheck.student/v1`, frozen:
+/// fields may be added within v1, never renamed, removed or redefined).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct StudentRecord {
     pub schema: String,
     pub student: String,
@@ -61,7 +61,7 @@ pub struct StudentRecord {
     pub labs: Vec<LabRecord>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LabRecord {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +71,7 @@ pub struct LabRecord {
     pub checks: Vec<CheckRecord>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct CheckRecord {
     pub id: String,
     pub status: Status,
@@ -94,7 +94,7 @@ impl StudentRecord {
                     .iter()
                     .map(|o| CheckRecord {
                         id: o.id.clone(),
-                        status: o.status,
+                        status: o.status.into(),
                         points: o.points,
                         earned: o.earned,
                         message: o.message.clone(),
@@ -164,25 +164,18 @@ impl ResultsFile {
 }
 
 /// The SDK configuration for one student: the instructor's configuration with the
-/// student's role (cached and refreshed by the SDK) and Region.
+/// student's role (see [`crate::target::through_role`]) and Region.
 async fn student_config(base: &SdkConfig, student: &Student) -> Result<SdkConfig, String> {
-    let mut builder = AssumeRoleProvider::builder(&student.role_arn)
-        .session_name(student.session_name.clone().unwrap_or_else(|| format!("labcheck-{}", student.id)))
-        .configure(base);
-    if let Some(id) = &student.external_id {
-        builder = builder.external_id(id);
-    }
-    let provider = builder.build().await;
-    // Assume now, so a role that cannot be assumed is said once, plainly.
-    provider.provide_credentials().await.map_err(|e| {
-        let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-        format!("cannot assume {}: {detail}", student.role_arn)
-    })?;
-    let mut conf = base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider));
-    if let Some(region) = &student.region {
-        conf = conf.region(Region::new(region.clone()));
-    }
-    Ok(conf.build())
+    let role = crate::target::Role {
+        arn: student.role_arn.clone(),
+        external_id: student.external_id.clone(),
+        session_name: student.session_name.clone().unwrap_or_else(|| format!("labcheck-{}", student.id)),
+    };
+    let (conf, _) = crate::target::through_role(base, &role).await.map_err(|e| e.to_string())?;
+    Ok(match &student.region {
+        Some(region) => conf.into_builder().region(Region::new(region.clone())).build(),
+        None => conf,
+    })
 }
 
 async fn grade_student(

@@ -27,6 +27,9 @@ pub enum Cause {
     NoCredentials,
     /// Any other error the service returned.
     Service,
+    /// The lab is wrong (a path or template that cannot be evaluated): found while
+    /// grading, and no fault of the account.
+    Lab,
 }
 
 impl Cause {
@@ -39,6 +42,7 @@ impl Cause {
             Cause::Unreachable => "could not reach the endpoint",
             Cause::NoCredentials => "no AWS credentials",
             Cause::Service => "the service returned an error",
+            Cause::Lab => "the lab is wrong",
         }
     }
 }

@@ -12,7 +12,9 @@ pub mod skills;
 pub mod template;
 pub mod validate;
 
+use crate::expect::{MATCHER_KEYS, Matcher};
 use indexmap::IndexMap;
+use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -191,6 +193,57 @@ pub struct Expectation {
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
+}
+
+impl Expectation {
+    /// The one matcher the expectation sets. `min` and `max` together are one range.
+    pub fn matcher(&self) -> Result<Matcher, String> {
+        let e = self;
+        let mut found: Vec<(&str, Matcher)> = Vec::new();
+        if let Some(v) = &e.equals {
+            found.push(("equals", Matcher::Equals(v.clone())));
+        }
+        if let Some(v) = &e.not_equals {
+            found.push(("not_equals", Matcher::NotEquals(v.clone())));
+        }
+        if let Some(v) = &e.contains {
+            found.push(("contains", Matcher::Contains(v.clone())));
+        }
+        if let Some(v) = e.exists {
+            found.push(("exists", Matcher::Exists(v)));
+        }
+        if let Some(v) = e.absent {
+            found.push(("absent", Matcher::Exists(!v)));
+        }
+        if let Some(pattern) = &e.matches {
+            let re = Regex::new(pattern).map_err(|err| format!("`matches` is not a valid regex: {err}"))?;
+            found.push(("matches", Matcher::Matches(re)));
+        }
+        if let Some(v) = &e.one_of {
+            found.push(("one_of", Matcher::OneOf(v.clone())));
+        }
+        if let Some(c) = e.count {
+            let (min, max) = match c {
+                Count::Exactly(n) => (Some(n), Some(n)),
+                Count::Range { min, max } => (min, max),
+            };
+            if min.is_none() && max.is_none() {
+                return Err("`count` needs a number or at least one of `min`, `max`".into());
+            }
+            found.push(("count", Matcher::Count { min, max }));
+        }
+        if e.min.is_some() || e.max.is_some() {
+            found.push(("min/max", Matcher::Range { min: e.min, max: e.max }));
+        }
+        match found.len() {
+            1 => Ok(found.pop().map(|(_, m)| m).expect("one matcher")),
+            0 => Err(format!("no matcher: set one of {}", MATCHER_KEYS.join(", "))),
+            _ => {
+                let keys: Vec<&str> = found.iter().map(|(k, _)| *k).collect();
+                Err(format!("more than one matcher ({}): split them into separate expectations", keys.join(", ")))
+            }
+        }
+    }
 }
 
 /// `count: 3` or `count: {min: 2, max: 5}`.

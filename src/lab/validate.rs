@@ -7,7 +7,6 @@ use super::skills::Outline;
 use super::template;
 use super::{Check, Diagnostic, Lab};
 use crate::collect::{self, SelectorType};
-use crate::expect::Matcher;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
@@ -257,7 +256,7 @@ fn check_expectations(p: &mut Problems, at: &str, check: &Check) {
         }
         // A regex that holds a template is checked once rendered, at grading time.
         let templated_regex = e.matches.as_deref().is_some_and(|m| template::names(m).next().is_some());
-        if !templated_regex && let Err(msg) = Matcher::from_expectation(e) {
+        if !templated_regex && let Err(msg) = e.matcher() {
             p.add(here, msg);
         }
     }

@@ -1,55 +1,18 @@
-//! `--format json`: the machine-readable report.
-//!
-//! Schema `labcheck.report/v1`. Within v1, fields are only ever added; a field is never
-//! renamed, removed or given another meaning without a new schema version.
+//! `--format json`: the machine-readable report, as [`v1::Report`] (schema
+//! `labcheck.report/v1`, frozen; see the v1 module).
 
-use super::{Report, exit_code, percent};
-use crate::grade::{Outcome, Status};
-use serde::Serialize;
+use super::{Report, exit_code, percent, v1};
+use crate::grade::Status;
 
-pub const SCHEMA: &str = "labcheck.report/v1";
+pub const SCHEMA: &str = v1::REPORT;
 
-#[derive(Serialize)]
-struct Document<'a> {
-    schema: &'static str,
-    labcheck_version: &'static str,
-    target: &'a crate::target::TargetInfo,
-    summary: Summary,
-    domains: Vec<super::DomainScore>,
-    labs: Vec<LabDoc<'a>>,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    earned: u32,
-    possible: u32,
-    percent: f64,
-    pass: usize,
-    fail: usize,
-    error: usize,
-    skip: usize,
-    exit_code: i32,
-}
-
-#[derive(Serialize)]
-struct LabDoc<'a> {
-    id: &'a str,
-    title: &'a str,
-    tasks: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    domain: Option<&'a str>,
-    earned: u32,
-    possible: u32,
-    percent: f64,
-    checks: &'a [Outcome],
-}
-
-pub fn render(report: &Report) -> String {
-    let doc = Document {
-        schema: SCHEMA,
-        labcheck_version: env!("CARGO_PKG_VERSION"),
-        target: report.target,
-        summary: Summary {
+/// The report as its v1 document.
+pub fn document(report: &Report) -> v1::Report {
+    v1::Report {
+        schema: SCHEMA.into(),
+        labcheck_version: env!("CARGO_PKG_VERSION").into(),
+        target: report.target.into(),
+        summary: v1::Summary {
             earned: report.earned(),
             possible: report.possible(),
             percent: percent(report.earned(), report.possible()),
@@ -63,17 +26,20 @@ pub fn render(report: &Report) -> String {
         labs: report
             .results
             .iter()
-            .map(|r| LabDoc {
-                id: &r.lab.id,
-                title: &r.lab.title,
-                tasks: &r.lab.tasks,
-                domain: r.lab.domain_id(),
+            .map(|r| v1::Lab {
+                id: r.lab.id.clone(),
+                title: r.lab.title.clone(),
+                tasks: r.lab.tasks.clone(),
+                domain: r.lab.domain_id().map(str::to_string),
                 earned: r.earned(),
                 possible: r.possible(),
                 percent: percent(r.earned(), r.possible()),
-                checks: &r.outcomes,
+                checks: r.outcomes.iter().map(v1::Check::from).collect(),
             })
             .collect(),
-    };
-    serde_json::to_string_pretty(&doc).expect("report serializes") + "\n"
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    serde_json::to_string_pretty(&document(report)).expect("report serializes") + "\n"
 }

@@ -3,11 +3,11 @@
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod v1;
 
 use crate::grade::{LabResult, Status};
 use crate::lab::skills::Outline;
 use crate::target::TargetInfo;
-use serde::Serialize;
 
 /// Everything a reporter needs.
 pub struct Report<'a> {
@@ -16,36 +16,20 @@ pub struct Report<'a> {
     pub target: &'a TargetInfo,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    /// Readable terminal report (colour on a terminal, NO_COLOR honoured).
-    Human,
-    /// Versioned machine-readable report (schema `labcheck.report/v1`).
-    Json,
-    /// JUnit XML, one testcase per check.
-    Junit,
-}
-
 /// Points per exam domain, over every lab graded.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct DomainScore {
-    pub id: String,
-    pub name: String,
-    pub earned: u32,
-    pub possible: u32,
-    pub percent: f64,
-}
+pub type DomainScore = v1::Domain;
 
 /// The process exit code for a run: 0 all passed, 1 some check failed (or was skipped),
 /// 2 some check could not be run.
 pub fn exit_code(results: &[LabResult]) -> i32 {
     let any = |s: Status| results.iter().any(|r| r.count(s) > 0);
+    use crate::error::exit;
     if any(Status::Error) {
-        2
+        exit::ERROR
     } else if any(Status::Fail) || any(Status::Skip) {
-        1
+        exit::FAILED
     } else {
-        0
+        exit::PASSED
     }
 }
 

@@ -110,6 +110,18 @@ fn readme_lists_every_kind() {
     assert_eq!(&readme[start..end], table, "README.md's kinds table differs from `labcheck kinds --format markdown`");
 }
 
+/// The machine outputs are frozen (`src/report/v1.rs`): any change to a document's shape
+/// shows here, in its published JSON Schema.
+#[test]
+fn machine_output_schemas_are_frozen() {
+    for name in ["report", "selftest", "student"] {
+        let out = labcheck().args(["schema", name]).assert().success().get_output().clone();
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(schema["type"], "object", "{name}");
+        insta::assert_json_snapshot!(format!("schema_{name}"), schema);
+    }
+}
+
 #[test]
 fn kinds_lists_selectors_and_calls() {
     let out = labcheck().arg("kinds").assert().success().get_output().clone();
@@ -154,6 +166,31 @@ fn selftest_refuses_endpoints_that_only_look_local() {
     }
 }
 
+/// A role that cannot be assumed is bad input (exit 2) said once, before any grading.
+#[test]
+fn a_role_that_cannot_be_assumed_is_said_plainly() {
+    let role = "arn:aws:iam::111122223333:role/grader";
+    let out = labcheck()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .args([
+            "run",
+            "monitoring-metric-filter-alarm",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .args(["--role-arn", role])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(stderr(&out).starts_with(&format!("error: cannot assume {role}: ")), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "nothing graded: {}", stdout(&out));
+}
+
 /// An unreachable endpoint is an ERROR naming the cause, with exit code 2.
 #[test]
 fn unreachable_endpoint_is_an_error_not_a_failure() {
@@ -169,11 +206,21 @@ fn unreachable_endpoint_is_an_error_not_a_failure() {
     assert_eq!(checks[0]["status"], "ERROR");
     assert_eq!(checks[0]["cause"], "unreachable");
     assert!(checks.iter().all(|c| c["status"] == "ERROR" || c["status"] == "SKIP"), "{checks:#?}");
+    // The document is exactly the frozen v1 shape (its types refuse unknown fields).
+    let frozen: labcheck::report::v1::Report = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(frozen.summary.exit_code, 2);
+    assert_eq!(frozen.labs[0].checks[0].cause, Some(labcheck::report::v1::Cause::Unreachable));
 }
 
 mod graded_run {
     use super::*;
     use tokio::sync::OnceCell;
+
+    /// The role into this test process's own account on moto: earlier runs on the same
+    /// server do not leak in.
+    fn role() -> String {
+        format!("arn:aws:iam::{}:role/snapshot", 210_000_000_000u64 + u64::from(std::process::id()))
+    }
 
     /// A learner's half-finished monitoring lab, in an account of its own on moto:
     /// the log group (with retention) and a metric filter whose pattern is lowercase.
@@ -181,9 +228,7 @@ mod graded_run {
         static ENV: OnceCell<Vec<(String, String)>> = OnceCell::const_new();
         ENV.get_or_init(|| async {
             let conf = common::emulator_config(&common::moto()).await;
-            // An account of this test process's own: earlier runs on the same server do not leak in.
-            let role = format!("arn:aws:iam::{}:role/snapshot", 210_000_000_000u64 + u64::from(std::process::id()));
-            let a = labcheck::target::assume_role(&conf, &role, "snapshot", None).await.unwrap();
+            let a = labcheck::target::assume_role(&conf, &role(), "snapshot", None).await.unwrap();
             let filter = common::Filter {
                 name: "app-errors",
                 pattern: "\"error\"",
@@ -238,6 +283,33 @@ mod graded_run {
         assert_eq!(doc["schema"], "labcheck.report/v1");
         assert_eq!(doc["summary"]["exit_code"], 1);
         assert_snapshot!(redacted(&out));
+    }
+
+    /// `--role-arn` reads the same account through its role, from other credentials:
+    /// the same report as with the role's own keys.
+    #[tokio::test]
+    async fn run_reads_through_a_role() {
+        common::needs_emulators!();
+        let (_, direct) = run("json").await;
+        account().await;
+        let through = tokio::task::spawn_blocking(|| {
+            labcheck()
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env("AWS_REGION", "us-east-1")
+                .args(["run", "monitoring-metric-filter-alarm", "--format", "json", "--endpoint-url", &common::moto()])
+                .args(["--role-arn", &role(), "--external-id", "any"])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(through.status.code(), Some(1), "{}", stderr(&through));
+        let statuses = |out: &str| {
+            let doc: serde_json::Value = serde_json::from_str(out).unwrap();
+            doc["labs"][0]["checks"].as_array().unwrap().iter().map(|c| c["status"].clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(statuses(&stdout(&through)), statuses(&direct));
     }
 
     #[tokio::test]
@@ -359,9 +431,11 @@ fn selftest_runs_the_solution_once_where_the_emulator_copies_accounts() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(proofs[0]["checks"].as_array().unwrap().len() > 1, "{proofs:#}");
-    assert!(proofs[0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
-    assert!(proofs[0]["alternatives"].as_array().is_some_and(|a| !a.is_empty()), "{proofs:#}");
+    let frozen: labcheck::report::v1::Selftest = serde_json::from_value(proofs.clone()).unwrap();
+    assert_eq!((frozen.schema.as_str(), frozen.emulator.as_str()), ("labcheck.selftest/v1", "emulator"));
+    assert!(proofs["labs"][0]["checks"].as_array().unwrap().len() > 1, "{proofs:#}");
+    assert!(proofs["labs"][0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
+    assert!(proofs["labs"][0]["alternatives"].as_array().is_some_and(|a| !a.is_empty()), "{proofs:#}");
     assert_eq!(std::fs::read_to_string(&runs).unwrap(), "ran\n");
 }
 
@@ -396,11 +470,11 @@ fn selftest_jobs_bounds_the_scenarios_at_once() {
 
     let (out, proofs) = selftest("1");
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert!(proofs[0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
+    assert!(proofs["labs"][0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
 
     let (out, proofs) = selftest("4");
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
-    let problems = proofs[0]["problems"].to_string();
+    let problems = proofs["labs"][0]["problems"].to_string();
     assert!(problems.contains("another scenario is running"), "{proofs:#}");
 }
 
@@ -428,7 +502,7 @@ fn selftest_keeps_every_request_on_the_emulator() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(proofs[0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
+    assert!(proofs["labs"][0]["checks"].as_array().unwrap().iter().all(|c| c["verdict"] == "proven"), "{proofs:#}");
 
     let seen = std::fs::read_to_string(&dump).unwrap();
     let names: Vec<&str> = seen.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k).collect();
@@ -471,7 +545,7 @@ fn selftest_exits_1_naming_what_is_broken() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let proofs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let checks = proofs[0]["checks"].as_array().unwrap();
+    let checks = proofs["labs"][0]["checks"].as_array().unwrap();
     assert_eq!(checks.len(), 7);
     for check in checks {
         let id = check["check"].as_str().unwrap();
