@@ -94,6 +94,16 @@ pub struct AssumedRole {
 /// the role's credentials, assumed now (so a role that cannot be assumed says so once,
 /// plainly) and refreshed by the SDK before they expire; and those first credentials.
 pub async fn through_role(base: &SdkConfig, role: &Role) -> Result<(SdkConfig, Credentials), AppError> {
+    // The provider refreshes on a clock and retries with a sleep: a configuration built
+    // by hand (not by aws_config's loader) may have neither, so give it the defaults.
+    let mut builder = base.to_builder();
+    if base.time_source().is_none() {
+        builder.set_time_source(Some(aws_smithy_async::time::SharedTimeSource::default()));
+    }
+    if base.sleep_impl().is_none() {
+        builder.set_sleep_impl(aws_smithy_async::rt::sleep::default_async_sleep());
+    }
+    let base = &builder.build();
     let mut builder = AssumeRoleProvider::builder(&role.arn).session_name(role.session_name.clone()).configure(base);
     if let Some(id) = &role.external_id {
         builder = builder.external_id(id);
