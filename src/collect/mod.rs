@@ -2,46 +2,16 @@
 //! with Describe/Get/List calls and returns facts in the AWS API's JSON shape.
 //!
 //! A kind is data ([`Kind`]): its name, selector keys, the operations it may call, and
-//! the function that collects. One file per AWS service declares its kinds; [`KINDS`]
-//! lists them all. Adding a kind touches only its service's file.
+//! the function that collects. One file per AWS service declares its kinds; the
+//! `services!` list below registers each service (module, kinds, client, IAM prefix) in
+//! one line, and [`KINDS`] lists every kind. Adding a kind touches only its service's file.
 
-pub mod appautoscaling;
-pub mod autoscaling;
-pub mod backup;
-pub mod cloudformation;
-pub mod cloudtrail;
-pub mod cloudwatch;
-pub mod codebuild;
-pub mod codedeploy;
-pub mod codepipeline;
-pub mod config;
-pub mod dynamodb;
-pub mod ecr;
-pub mod ecs;
-pub mod elbv2;
 pub mod error;
-pub mod eventbridge;
 pub mod fact;
-pub mod guardduty;
-pub mod iam;
-pub mod kinesis;
-pub mod kms;
-pub mod lambda;
-pub mod logs;
 pub mod memo;
-pub mod organizations;
 pub mod raw;
-pub mod rds;
 pub mod record;
-pub mod route53;
-pub mod s3;
 pub mod samples;
-pub mod secretsmanager;
-pub mod securityhub;
-pub mod sns;
-pub mod sqs;
-pub mod ssm;
-pub mod stepfunctions;
 
 pub use error::{Cause, CollectError};
 
@@ -122,148 +92,90 @@ impl std::fmt::Debug for Kind {
     }
 }
 
-/// Every kind, from every service module.
-pub static KINDS: LazyLock<Vec<&'static Kind>> = LazyLock::new(|| {
-    [
-        codepipeline::KINDS,
-        codebuild::KINDS,
-        codedeploy::KINDS,
-        ecr::KINDS,
-        cloudwatch::KINDS,
-        logs::KINDS,
-        kinesis::KINDS,
-        config::KINDS,
-        cloudformation::KINDS,
-        ssm::KINDS,
-        organizations::KINDS,
-        iam::KINDS,
-        secretsmanager::KINDS,
-        kms::KINDS,
-        cloudtrail::KINDS,
-        guardduty::KINDS,
-        securityhub::KINDS,
-        s3::KINDS,
-        lambda::KINDS,
-        stepfunctions::KINDS,
-        eventbridge::KINDS,
-        sns::KINDS,
-        sqs::KINDS,
-        autoscaling::KINDS,
-        elbv2::KINDS,
-        appautoscaling::KINDS,
-        route53::KINDS,
-        dynamodb::KINDS,
-        rds::KINDS,
-        backup::KINDS,
-        ecs::KINDS,
-    ]
-    .into_iter()
-    .flatten()
-    .copied()
-    .collect()
-});
+/// Declares the services labcheck reads, each in one line: its module (which declares
+/// its kinds, `KINDS`), its client's field in [`Clients`], its SDK crate, and the IAM
+/// prefix its calls are recorded under (and optionally how its client is configured).
+/// Adding a service is one line here (and its crate in Cargo.toml); adding a kind to a
+/// service touches only the service's module.
+macro_rules! services {
+    ($($module:ident $field:ident $sdk:ident $prefix:literal $(with |$config:ident, $conf:ident| $configure:expr)?,)+) => {
+        $(pub mod $module;)+
 
-pub fn kind(name: &str) -> Option<&'static Kind> {
-    KINDS.iter().copied().find(|k| k.name == name)
-}
+        /// Every kind, from every service module, in the order the services are declared.
+        pub static KINDS: LazyLock<Vec<&'static Kind>> =
+            LazyLock::new(|| [$($module::KINDS),+].into_iter().flatten().copied().collect());
 
-/// The SDK clients of one target account.
-#[derive(Clone, Debug)]
-pub struct Clients {
-    pub codepipeline: aws_sdk_codepipeline::Client,
-    pub cloudwatch: aws_sdk_cloudwatch::Client,
-    pub logs: aws_sdk_cloudwatchlogs::Client,
-    pub config: aws_sdk_config::Client,
-    pub cloudformation: aws_sdk_cloudformation::Client,
-    pub iam: aws_sdk_iam::Client,
-    pub codebuild: aws_sdk_codebuild::Client,
-    pub codedeploy: aws_sdk_codedeploy::Client,
-    pub ecr: aws_sdk_ecr::Client,
-    pub secretsmanager: aws_sdk_secretsmanager::Client,
-    pub ssm: aws_sdk_ssm::Client,
-    pub lambda: aws_sdk_lambda::Client,
-    pub eventbridge: aws_sdk_eventbridge::Client,
-    pub sfn: aws_sdk_sfn::Client,
-    pub sns: aws_sdk_sns::Client,
-    pub sqs: aws_sdk_sqs::Client,
-    pub kinesis: aws_sdk_kinesis::Client,
-    pub kms: aws_sdk_kms::Client,
-    pub cloudtrail: aws_sdk_cloudtrail::Client,
-    pub guardduty: aws_sdk_guardduty::Client,
-    pub securityhub: aws_sdk_securityhub::Client,
-    pub organizations: aws_sdk_organizations::Client,
-    pub autoscaling: aws_sdk_autoscaling::Client,
-    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
-    pub route53: aws_sdk_route53::Client,
-    pub dynamodb: aws_sdk_dynamodb::Client,
-    pub appautoscaling: aws_sdk_applicationautoscaling::Client,
-    pub rds: aws_sdk_rds::Client,
-    pub backup: aws_sdk_backup::Client,
-    pub ecs: aws_sdk_ecs::Client,
-    pub s3: aws_sdk_s3::Client,
-    /// What these clients sent.
-    pub log: record::CallLog,
-}
+        /// The SDK clients of one target account.
+        #[derive(Clone, Debug)]
+        pub struct Clients {
+            $(pub $field: $sdk::Client,)+
+            /// What these clients sent.
+            pub log: record::CallLog,
+        }
 
-/// A client of `$sdk` for `conf` that records its calls under the IAM prefix `$prefix`.
-macro_rules! recorded_client {
-    ($sdk:ident, $prefix:literal, $conf:expr, $log:expr) => {
-        $sdk::Client::from_conf(
-            $sdk::config::Builder::from($conf)
-                .interceptor(record::RecordCalls { prefix: $prefix, log: $log.clone() })
-                .build(),
-        )
+        impl Clients {
+            pub fn new(conf: &SdkConfig) -> Self {
+                Self::with_log(conf, record::CallLog::default())
+            }
+
+            /// Clients that record into an existing log (several accounts, one tally).
+            pub fn with_log(conf: &SdkConfig, log: record::CallLog) -> Self {
+                Clients {
+                    $($field: {
+                        let config = $sdk::config::Builder::from(conf)
+                            .interceptor(record::RecordCalls { prefix: $prefix, log: log.clone() });
+                        $(let config = {
+                            let ($config, $conf) = (config, conf);
+                            $configure
+                        };)?
+                        $sdk::Client::from_conf(config.build())
+                    },)+
+                    log,
+                }
+            }
+        }
     };
 }
 
-impl Clients {
-    pub fn new(conf: &SdkConfig) -> Self {
-        Self::with_log(conf, record::CallLog::default())
-    }
+services! {
+    // module       client field    SDK crate                          IAM prefix
+    codepipeline    codepipeline    aws_sdk_codepipeline               "codepipeline",
+    codebuild       codebuild       aws_sdk_codebuild                  "codebuild",
+    codedeploy      codedeploy      aws_sdk_codedeploy                 "codedeploy",
+    ecr             ecr             aws_sdk_ecr                        "ecr",
+    cloudwatch      cloudwatch      aws_sdk_cloudwatch                 "cloudwatch",
+    logs            logs            aws_sdk_cloudwatchlogs             "logs",
+    kinesis         kinesis         aws_sdk_kinesis                    "kinesis",
+    config          config          aws_sdk_config                     "config",
+    cloudformation  cloudformation  aws_sdk_cloudformation             "cloudformation",
+    ssm             ssm             aws_sdk_ssm                        "ssm",
+    organizations   organizations   aws_sdk_organizations              "organizations",
+    iam             iam             aws_sdk_iam                        "iam",
+    secretsmanager  secretsmanager  aws_sdk_secretsmanager             "secretsmanager",
+    kms             kms             aws_sdk_kms                        "kms",
+    cloudtrail      cloudtrail      aws_sdk_cloudtrail                 "cloudtrail",
+    guardduty       guardduty       aws_sdk_guardduty                  "guardduty",
+    securityhub     securityhub     aws_sdk_securityhub                "securityhub",
+    // Path-style addressing: an emulator on 127.0.0.1 has no bucket subdomains.
+    s3              s3              aws_sdk_s3                         "s3"
+        with |config, conf| config.force_path_style(conf.endpoint_url().is_some()),
+    lambda          lambda          aws_sdk_lambda                     "lambda",
+    stepfunctions   sfn             aws_sdk_sfn                        "states",
+    eventbridge     eventbridge     aws_sdk_eventbridge                "events",
+    sns             sns             aws_sdk_sns                        "sns",
+    sqs             sqs             aws_sdk_sqs                        "sqs",
+    autoscaling     autoscaling     aws_sdk_autoscaling                "autoscaling",
+    elbv2           elbv2           aws_sdk_elasticloadbalancingv2     "elasticloadbalancing",
+    appautoscaling  appautoscaling  aws_sdk_applicationautoscaling     "application-autoscaling",
+    route53         route53         aws_sdk_route53                    "route53",
+    dynamodb        dynamodb        aws_sdk_dynamodb                   "dynamodb",
+    rds             rds             aws_sdk_rds                        "rds",
+    backup          backup          aws_sdk_backup                     "backup",
+    ecs             ecs             aws_sdk_ecs                        "ecs",
+}
 
-    /// Clients that record into an existing log (several accounts, one tally).
-    pub fn with_log(conf: &SdkConfig, log: record::CallLog) -> Self {
-        Clients {
-            codepipeline: recorded_client!(aws_sdk_codepipeline, "codepipeline", conf, log),
-            cloudwatch: recorded_client!(aws_sdk_cloudwatch, "cloudwatch", conf, log),
-            logs: recorded_client!(aws_sdk_cloudwatchlogs, "logs", conf, log),
-            config: recorded_client!(aws_sdk_config, "config", conf, log),
-            cloudformation: recorded_client!(aws_sdk_cloudformation, "cloudformation", conf, log),
-            iam: recorded_client!(aws_sdk_iam, "iam", conf, log),
-            codebuild: recorded_client!(aws_sdk_codebuild, "codebuild", conf, log),
-            codedeploy: recorded_client!(aws_sdk_codedeploy, "codedeploy", conf, log),
-            ecr: recorded_client!(aws_sdk_ecr, "ecr", conf, log),
-            secretsmanager: recorded_client!(aws_sdk_secretsmanager, "secretsmanager", conf, log),
-            ssm: recorded_client!(aws_sdk_ssm, "ssm", conf, log),
-            lambda: recorded_client!(aws_sdk_lambda, "lambda", conf, log),
-            eventbridge: recorded_client!(aws_sdk_eventbridge, "events", conf, log),
-            sfn: recorded_client!(aws_sdk_sfn, "states", conf, log),
-            sns: recorded_client!(aws_sdk_sns, "sns", conf, log),
-            sqs: recorded_client!(aws_sdk_sqs, "sqs", conf, log),
-            kinesis: recorded_client!(aws_sdk_kinesis, "kinesis", conf, log),
-            kms: recorded_client!(aws_sdk_kms, "kms", conf, log),
-            cloudtrail: recorded_client!(aws_sdk_cloudtrail, "cloudtrail", conf, log),
-            guardduty: recorded_client!(aws_sdk_guardduty, "guardduty", conf, log),
-            securityhub: recorded_client!(aws_sdk_securityhub, "securityhub", conf, log),
-            organizations: recorded_client!(aws_sdk_organizations, "organizations", conf, log),
-            autoscaling: recorded_client!(aws_sdk_autoscaling, "autoscaling", conf, log),
-            elbv2: recorded_client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing", conf, log),
-            route53: recorded_client!(aws_sdk_route53, "route53", conf, log),
-            dynamodb: recorded_client!(aws_sdk_dynamodb, "dynamodb", conf, log),
-            appautoscaling: recorded_client!(aws_sdk_applicationautoscaling, "application-autoscaling", conf, log),
-            rds: recorded_client!(aws_sdk_rds, "rds", conf, log),
-            backup: recorded_client!(aws_sdk_backup, "backup", conf, log),
-            ecs: recorded_client!(aws_sdk_ecs, "ecs", conf, log),
-            // Path-style addressing: an emulator on 127.0.0.1 has no bucket subdomains.
-            s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(conf)
-                    .force_path_style(conf.endpoint_url().is_some())
-                    .interceptor(record::RecordCalls { prefix: "s3", log: log.clone() })
-                    .build(),
-            ),
-            log,
-        }
-    }
+pub fn kind(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().copied().find(|k| k.name == name)
 }
 
 impl Clients {
