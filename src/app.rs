@@ -153,23 +153,17 @@ fn skills(loaded: &LoadedLabs) -> Result<i32, AppError> {
     let checks: usize = loaded.labs.iter().map(|l| l.checks.len()).sum();
     println!("{} coverage: {} labs, {checks} checks", outline.exam, loaded.labs.len());
     let (mut tasks_covered, mut skills_covered) = (0, 0);
-    for domain in &outline.domains {
+    for (domain, tasks) in outline.coverage(&loaded.labs) {
         println!("\n{} {} ({}%)", domain.id, domain.name, domain.weight);
-        for task in &domain.tasks {
-            let labs: Vec<&str> =
-                loaded.labs.iter().filter(|l| l.tasks.contains(&task.id)).map(|l| l.id.as_str()).collect();
-            let covered: Vec<&str> = task
-                .skills
-                .iter()
-                .filter(|s| loaded.labs.iter().flat_map(|l| &l.checks).any(|c| c.skills.contains(&s.id)))
-                .map(|s| s.id.as_str())
-                .collect();
-            tasks_covered += usize::from(!labs.is_empty());
-            skills_covered += covered.len();
-            let labs = if labs.is_empty() { "no lab".to_string() } else { labs.join(", ") };
-            let list = if covered.is_empty() { String::new() } else { format!(" ({})", covered.join(", ")) };
+        for covered in tasks {
+            tasks_covered += usize::from(!covered.labs.is_empty());
+            skills_covered += covered.skills.len();
+            let labs = if covered.labs.is_empty() { "no lab".to_string() } else { covered.labs.join(", ") };
+            let list =
+                if covered.skills.is_empty() { String::new() } else { format!(" ({})", covered.skills.join(", ")) };
+            let task = covered.task;
             println!("  {} {}", task.id, task.title);
-            println!("      labs: {labs}; skills checked: {}/{}{list}", covered.len(), task.skills.len());
+            println!("      labs: {labs}; skills checked: {}/{}{list}", covered.skills.len(), task.skills.len());
         }
     }
     let total_tasks = outline.tasks().count();

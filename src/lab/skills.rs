@@ -58,3 +58,33 @@ impl Outline {
         self.skills().any(|s| s.id == id)
     }
 }
+
+/// How far a set of labs covers one task statement: the labs mapped to it and the
+/// skills of it that some check exercises.
+pub struct TaskCoverage<'a> {
+    pub task: &'a Task,
+    pub labs: Vec<&'a str>,
+    pub skills: Vec<&'a str>,
+}
+
+impl Outline {
+    /// Every task statement, domain by domain, with what `labs` cover of it.
+    pub fn coverage<'a>(&'a self, labs: &'a [super::Lab]) -> Vec<(&'a Domain, Vec<TaskCoverage<'a>>)> {
+        let checked = |skill: &str| labs.iter().flat_map(|l| &l.checks).any(|c| c.skills.iter().any(|s| s == skill));
+        self.domains
+            .iter()
+            .map(|domain| {
+                let tasks = domain
+                    .tasks
+                    .iter()
+                    .map(|task| TaskCoverage {
+                        task,
+                        labs: labs.iter().filter(|l| l.tasks.contains(&task.id)).map(|l| l.id.as_str()).collect(),
+                        skills: task.skills.iter().filter(|s| checked(&s.id)).map(|s| s.id.as_str()).collect(),
+                    })
+                    .collect();
+                (domain, tasks)
+            })
+            .collect()
+    }
+}
