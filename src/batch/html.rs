@@ -1,20 +1,19 @@
 //! `gradebook.html`: one self-contained page (no network needed to view it) with the
 //! class's scores per lab and per exam domain, the checks the class fails most, and a
-//! sortable table of students.
+//! sortable table of students. The page is `templates/gradebook.html` (minijinja, which
+//! escapes every value for HTML); this module only works out what it shows.
 
 use super::StudentRecord;
 use crate::lab::Lab;
 use crate::lab::skills::Outline;
 use crate::report::percent;
 use crate::report::v1::Status;
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 pub const HTML_FILE: &str = "gradebook.html";
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
+const TEMPLATE: &str = include_str!("templates/gradebook.html");
 
 /// Earned and possible points, summed.
 #[derive(Default, Clone, Copy)]
@@ -34,31 +33,82 @@ impl Points {
     }
 }
 
-const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}\
-th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f3f3f3;cursor:pointer}\
-td.n{text-align:right}.bar{background:#e33;height:8px;display:inline-block;vertical-align:middle}\
-.err{color:#a0a}h2{margin-top:1.5em}";
+/// What the page shows.
+#[derive(Serialize)]
+struct Page<'a> {
+    graded: usize,
+    ungraded: usize,
+    average: f64,
+    labs: Vec<LabRow<'a>>,
+    domains: Vec<DomainRow<'a>>,
+    struggles: Vec<Struggle>,
+    students: Vec<StudentRow<'a>>,
+}
 
-const SORT: &str = "document.querySelectorAll('table.sortable th').forEach((th,i)=>th.onclick=()=>{\
-const t=th.closest('table'),b=t.tBodies[0],r=[...b.rows],d=th.dataset.dir=th.dataset.dir==='a'?'d':'a';\
-r.sort((x,y)=>{const p=x.cells[i].dataset.v??x.cells[i].textContent,q=y.cells[i].dataset.v??y.cells[i].textContent;\
-const m=parseFloat(p),n=parseFloat(q),c=isNaN(m)||isNaN(n)?p.localeCompare(q):m-n;return d==='a'?c:-c});\
-r.forEach(x=>b.appendChild(x))});";
+#[derive(Serialize)]
+struct LabRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    percent: f64,
+}
+
+#[derive(Serialize)]
+struct DomainRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    percent: f64,
+}
+
+/// A check the class fails: how many students failed it (and what share of the
+/// class), and how many could not be graded on it.
+#[derive(Serialize)]
+struct Struggle {
+    lab: String,
+    check: String,
+    /// The check's title, its templates filled with the lab's defaults.
+    title: String,
+    fails: usize,
+    errors: usize,
+    share: String,
+    bar: f64,
+}
+
+#[derive(Serialize)]
+struct StudentRow<'a> {
+    id: &'a str,
+    account: &'a str,
+    percent: f64,
+    /// One cell per lab of the page, in its order; none when the student has no result.
+    labs: Vec<Option<Cell>>,
+    error: &'a str,
+}
+
+#[derive(Serialize)]
+struct Cell {
+    earned: u32,
+    possible: u32,
+    percent: f64,
+}
+
+/// How many of the most-failed checks the page lists.
+const STRUGGLES: usize = 15;
 
 pub fn render(labs: &[&Lab], outline: Option<&Outline>, records: &[StudentRecord]) -> String {
     let graded: Vec<&StudentRecord> = records.iter().filter(|r| r.error.is_none()).collect();
     let mut by_lab: BTreeMap<&str, Points> = BTreeMap::new();
-    let mut by_domain: BTreeMap<String, Points> = BTreeMap::new();
+    let mut by_domain: BTreeMap<&str, Points> = BTreeMap::new();
     // (lab, check) -> (FAIL count, ERROR count)
-    let mut misses: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    let mut misses: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    let mut total = Points::default();
     for r in &graded {
+        total.add(r.earned, r.possible);
         for l in &r.labs {
             by_lab.entry(l.id.as_str()).or_default().add(l.earned, l.possible);
             if let Some(d) = &l.domain {
-                by_domain.entry(d.clone()).or_default().add(l.earned, l.possible);
+                by_domain.entry(d.as_str()).or_default().add(l.earned, l.possible);
             }
             for c in &l.checks {
-                let entry = misses.entry((l.id.clone(), c.id.clone())).or_default();
+                let entry = misses.entry((l.id.as_str(), c.id.as_str())).or_default();
                 match c.status {
                     Status::Fail => entry.0 += 1,
                     Status::Error => entry.1 += 1,
@@ -67,78 +117,131 @@ pub fn render(labs: &[&Lab], outline: Option<&Outline>, records: &[StudentRecord
             }
         }
     }
-    let mut total = Points::default();
-    for r in &graded {
-        total.add(r.earned, r.possible);
-    }
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>labcheck gradebook</title><style>{STYLE}</style><body>\
-         <h1>labcheck gradebook</h1><p>{} students graded, {} could not be; class average {}%.</p>",
-        graded.len(),
-        records.len() - graded.len(),
-        total.percent()
-    );
-    out.push_str(
-        "<h2>By lab</h2><table><thead><tr><th>lab</th><th>title</th><th>class average</th></tr></thead><tbody>",
-    );
-    for lab in labs {
-        let p = by_lab.get(lab.id.as_str()).copied().unwrap_or_default();
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=n>{}%</td></tr>",
-            esc(&lab.id),
-            esc(&lab.title),
-            p.percent()
-        );
-    }
-    out.push_str("</tbody></table><h2>By exam domain</h2><table><thead><tr><th>domain</th><th>class average</th></tr></thead><tbody>");
-    for (id, p) in &by_domain {
-        let name = outline.and_then(|o| o.domain(id)).map(|d| d.name.as_str()).unwrap_or("");
-        let _ = write!(out, "<tr><td>{} {}</td><td class=n>{}%</td></tr>", esc(id), esc(name), p.percent());
-    }
-    out.push_str("</tbody></table><h2>Where the class struggles</h2><table><thead><tr><th>check</th><th>failed by</th><th></th><th>errors</th></tr></thead><tbody>");
     let mut ranked: Vec<_> = misses.into_iter().filter(|(_, (f, e))| f + e > 0).collect();
     ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.1.cmp(&a.1.1)).then(a.0.cmp(&b.0)));
-    for ((lab, check), (fails, errors)) in ranked.into_iter().take(15) {
-        let share = if graded.is_empty() { 0.0 } else { 100.0 * fails as f64 / graded.len() as f64 };
-        let title =
-            labs.iter().find(|l| l.id == lab).and_then(|l| l.check(&check)).map(|c| c.title.as_str()).unwrap_or("");
-        let _ = write!(
-            out,
-            "<tr><td>{}/{} <small>{}</small></td><td class=n>{fails} ({share:.0}%)</td><td><span class=bar style=\"width:{}px\"></span></td><td class=n>{errors}</td></tr>",
-            esc(&lab),
-            esc(&check),
-            esc(title),
-            (share * 2.0).round()
-        );
-    }
-    out.push_str("</tbody></table><h2>Students</h2><p>Click a column to sort.</p><table class=sortable><thead><tr><th>student</th><th>account</th><th>total</th>");
-    for lab in labs {
-        let _ = write!(out, "<th>{}</th>", esc(&lab.id));
-    }
-    out.push_str("<th>error</th></tr></thead><tbody>");
-    for r in records {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=n data-v=\"{}\">{}%</td>",
-            esc(&r.student),
-            esc(&r.account),
-            r.percent,
-            r.percent
-        );
-        for lab in labs {
-            match r.labs.iter().find(|l| l.id == lab.id) {
-                Some(l) => {
-                    let p = percent(l.earned, l.possible);
-                    let _ = write!(out, "<td class=n data-v=\"{p}\">{}/{}</td>", l.earned, l.possible);
-                }
-                None => out.push_str("<td data-v=\"-1\">-</td>"),
+    let struggles = ranked
+        .into_iter()
+        .take(STRUGGLES)
+        .map(|((lab, check), (fails, errors))| {
+            let share = if graded.is_empty() { 0.0 } else { 100.0 * fails as f64 / graded.len() as f64 };
+            Struggle {
+                lab: lab.to_string(),
+                check: check.to_string(),
+                title: check_title(labs, lab, check),
+                fails,
+                errors,
+                share: format!("{share:.0}"),
+                bar: (share * 2.0).round(),
             }
+        })
+        .collect();
+    let page = Page {
+        graded: graded.len(),
+        ungraded: records.len() - graded.len(),
+        average: total.percent(),
+        labs: labs
+            .iter()
+            .map(|lab| LabRow {
+                id: &lab.id,
+                title: &lab.title,
+                percent: by_lab.get(lab.id.as_str()).copied().unwrap_or_default().percent(),
+            })
+            .collect(),
+        domains: by_domain
+            .iter()
+            .map(|(id, points)| DomainRow {
+                id,
+                name: outline.and_then(|o| o.domain(id)).map(|d| d.name.as_str()).unwrap_or(""),
+                percent: points.percent(),
+            })
+            .collect(),
+        struggles,
+        students: records
+            .iter()
+            .map(|r| StudentRow {
+                id: &r.student,
+                account: &r.account,
+                percent: r.percent,
+                labs: labs
+                    .iter()
+                    .map(|lab| {
+                        let l = r.labs.iter().find(|l| l.id == lab.id)?;
+                        Some(Cell { earned: l.earned, possible: l.possible, percent: percent(l.earned, l.possible) })
+                    })
+                    .collect(),
+                error: r.error.as_deref().unwrap_or(""),
+            })
+            .collect(),
+    };
+    let mut env = minijinja::Environment::new();
+    env.add_template("gradebook.html", TEMPLATE).expect("the gradebook template parses");
+    let html = env.get_template("gradebook.html").and_then(|t| t.render(minijinja::value::Serde(&page)));
+    html.expect("the gradebook renders") + "\n"
+}
+
+/// A check's title as the learner reads it: its templates (`{{ role }}`) filled with the
+/// lab's default params (a student's own params are not in the gradebook).
+fn check_title(labs: &[&Lab], lab: &str, check: &str) -> String {
+    let Some(lab) = labs.iter().find(|l| l.id == lab) else { return String::new() };
+    let Some(check) = lab.check(check) else { return String::new() };
+    let defaults = lab.param_values(&BTreeMap::new());
+    crate::lab::template::render_str(&check.title, &defaults).unwrap_or_else(|_| check.title.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{CheckRecord, LabRecord};
+
+    fn record(student: &str, error: Option<&str>, check: Status) -> StudentRecord {
+        let earned = if check == Status::Pass { 2 } else { 0 };
+        StudentRecord {
+            schema: crate::batch::SCHEMA.into(),
+            student: student.into(),
+            account: "111122223333".into(),
+            status: if error.is_some() { "error" } else { "graded" }.into(),
+            error: error.map(str::to_string),
+            earned,
+            possible: 2,
+            percent: percent(earned, 2),
+            api_calls: 3,
+            labs: vec![LabRecord {
+                id: "security-compliance-iam-permissions-boundary".into(),
+                domain: Some("6".into()),
+                earned,
+                possible: 2,
+                checks: vec![CheckRecord {
+                    id: "role-trust-requires-mfa".into(),
+                    status: check,
+                    points: 2,
+                    earned,
+                    message: String::new(),
+                }],
+            }],
         }
-        let _ = write!(out, "<td class=err>{}</td></tr>", esc(r.error.as_deref().unwrap_or("")));
     }
-    let _ = writeln!(out, "</tbody></table><script>{SORT}</script></body></html>");
-    out
+
+    #[test]
+    fn every_value_is_escaped_and_titles_read_as_the_learner_reads_them() {
+        let loaded = crate::lab::load_labs(std::path::Path::new("labs"));
+        let lab = loaded.find("security-compliance-iam-permissions-boundary").expect("the lab");
+        let records = [
+            record("<script>alert(1)</script>", None, Status::Fail),
+            record("ana", None, Status::Pass),
+            record("ben", Some("cannot assume \"x\" & <y>"), Status::Error),
+        ];
+        let html = render(&[lab], loaded.outline.as_ref(), &records);
+        assert!(!html.contains("<script>alert"), "a student's id is text, not markup");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "escaped, and shown");
+        assert!(html.contains("cannot assume &quot;x&quot; &amp; &lt;y&gt;"));
+        let struggles = html.split("Where the class struggles").nth(1).unwrap();
+        let first = struggles.split("<tr><td>").nth(1).unwrap();
+        assert!(first.starts_with("security-compliance-iam-permissions-boundary/role-trust-requires-mfa"), "{first}");
+        assert!(first.contains(">1 (50%)<"), "one of the two graded students: {first}");
+        assert!(
+            first.contains("The role labcheck-sec-developer can be assumed only with MFA"),
+            "the title as the learner reads it: {first}"
+        );
+        assert_eq!(html.matches("<script>").count(), 1, "the sorting script only");
+    }
 }

@@ -139,39 +139,11 @@ impl<V: ToFact> ToFact for HashMap<String, V> {
 /// first; text that is not JSON stays a string.
 pub fn json_document(text: &str) -> Value {
     let decoded = if text.trim_start().starts_with('%') || text.contains("%7B") || text.contains("%22") {
-        percent_decode(text)
+        percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
     } else {
         text.to_string()
     };
     serde_json::from_str(&decoded).unwrap_or(Value::String(text.to_string()))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
