@@ -113,7 +113,13 @@ pub async fn through_role(base: &SdkConfig, role: &Role) -> Result<(SdkConfig, C
         role: role.arn.clone(),
         why: aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
     })?;
-    let conf = base.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+    // One cache for every client built from this configuration: without it each of the
+    // 31 service clients would assume the role again on its first call.
+    let conf = base
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .identity_cache(aws_config::identity::IdentityCache::lazy().build())
+        .build();
     Ok((conf, credentials))
 }
 
@@ -131,6 +137,9 @@ pub async fn assume_role(
         session_name: session_name.to_string(),
     };
     let (conf, creds) = through_role(base, &role).await?;
+    // A process that is handed the keys outlives no session: the keys themselves, not a
+    // provider that may assume the role again, serve its calls too.
+    let conf = conf.to_builder().credentials_provider(SharedCredentialsProvider::new(creds.clone())).build();
     Ok(AssumedRole {
         conf,
         access_key_id: creds.access_key_id().to_string(),
