@@ -29,7 +29,15 @@ pub fn fails_when(line: &str, is_target: &dyn Fn(&str) -> bool) -> Option<bool> 
     let mut answer = None;
     // Each target command in turn is the one that fails; bounded by the targets one run meets.
     for failing in 0.. {
-        let mut shell = Shell { is_target, failing, met: 0, errexit: false, pipefail: false, vars: HashMap::new() };
+        let mut shell = Shell {
+            is_target,
+            failing,
+            met: 0,
+            errexit: false,
+            pipefail: false,
+            in_condition: false,
+            vars: HashMap::new(),
+        };
         let mut status = Status::Succeeded;
         for list in &program.complete_commands {
             match shell.list(list, status) {
@@ -101,6 +109,8 @@ struct Shell<'a> {
     met: usize,
     errexit: bool,
     pipefail: bool,
+    /// Inside an `if` or `elif` condition, at any depth, where `set -e` does not apply.
+    in_condition: bool,
     /// Variables that hold an exit status (`rc=$?`).
     vars: HashMap<String, Status>,
 }
@@ -109,7 +119,7 @@ impl Shell<'_> {
     /// A list (`a; b & c`), after a command that ended with `last`.
     fn list(&mut self, list: &CompoundList, mut last: Status) -> Flow {
         for item in &list.0 {
-            let flow = self.and_or(&item.0, last, false);
+            let flow = self.and_or(&item.0, last);
             if let Flow::Exit(_) = flow {
                 return flow;
             }
@@ -119,8 +129,8 @@ impl Shell<'_> {
         Flow::Next(last)
     }
 
-    /// `a && b || c`; in a condition (`if`'s), `set -e` does not apply.
-    fn and_or(&mut self, list: &AndOrList, last: Status, in_condition: bool) -> Flow {
+    /// `a && b || c`.
+    fn and_or(&mut self, list: &AndOrList, last: Status) -> Flow {
         let rest: Vec<(bool, &Pipeline)> = list
             .additional
             .iter()
@@ -149,7 +159,7 @@ impl Shell<'_> {
             }
         }
         match flow {
-            Flow::Next(Status::Failed) if self.errexit && ran_last && !negated && !in_condition => {
+            Flow::Next(Status::Failed) if self.errexit && ran_last && !negated && !self.in_condition => {
                 Flow::Exit(Status::Failed)
             }
             flow => flow,
@@ -212,15 +222,11 @@ impl Shell<'_> {
     }
 
     /// An `if` or `elif` condition: a list in which `set -e` does not apply.
-    fn condition(&mut self, list: &CompoundList, mut last: Status) -> Flow {
-        for item in &list.0 {
-            let flow = self.and_or(&item.0, last, true);
-            if let Flow::Exit(_) = flow {
-                return flow;
-            }
-            last = flow.status();
-        }
-        Flow::Next(last)
+    fn condition(&mut self, list: &CompoundList, last: Status) -> Flow {
+        let outer = std::mem::replace(&mut self.in_condition, true);
+        let flow = self.list(list, last);
+        self.in_condition = outer;
+        flow
     }
 
     fn simple(&mut self, command: &SimpleCommand, last: Status) -> Flow {
@@ -350,6 +356,8 @@ mod tests {
             "pytest | tee report.txt",
             "pytest\necho done",
             "if pytest; then echo passed; else echo failed; fi",
+            // `set -e` does not apply anywhere inside a condition, grouped or not.
+            "set -e; if { pytest; }; then echo passed; fi; echo done",
             "! pytest",
             "pytest tests/unit; pytest tests/integration",
             "(pytest; exit 0)",

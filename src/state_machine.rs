@@ -78,7 +78,7 @@ fn walk(scope: &Value, within: &[Enclosing], out: &mut Vec<Value>) {
             continue;
         }
         let completes = match fields.get("Next").and_then(Value::as_str) {
-            Some(next) => ends_from(next, states, within),
+            Some(next) => ends_from(&reachable(Some(next), states), within),
             None => ends_here(within),
         };
         let tolerance = |field: &str| fields.get(field).and_then(Value::as_f64).is_some_and(|n| n > 0.0);
@@ -141,7 +141,7 @@ fn annotated_catch(catch: &Value, scope: &Map<String, Value>, within: &[Enclosin
         let next = catcher.get("Next").and_then(Value::as_str).map(str::to_string);
         let reached = reachable(next.as_deref(), scope);
         let types: Vec<&str> = reached.iter().filter_map(|state| state.get("Type").and_then(Value::as_str)).collect();
-        let ends = next.as_deref().map(|next| ends_from(next, scope, within)).unwrap_or_default();
+        let ends = ends_from(&reached, within);
         if let Some(fields) = catcher.as_object_mut() {
             fields.insert("Reaches".into(), json!(types));
             fields.insert("Ends".into(), json!(ends));
@@ -167,13 +167,13 @@ fn reachable<'a>(start: Option<&str>, scope: &'a Map<String, Value>) -> Vec<&'a 
     found
 }
 
-/// How the execution can end from state `start` of `scope` (inside `within`): at each
-/// state the path reaches that ends its scope, a Fail state fails the scope with its
-/// error, which the enclosing states' handlers meet ([`ends_after_error`]); any other
-/// end completes the scope ([`ends_here`]). Sorted, without repeats.
-fn ends_from(start: &str, scope: &Map<String, Value>, within: &[Enclosing]) -> Vec<String> {
+/// How the execution can end after a path that reaches `reached` (states of one scope,
+/// inside `within`): at each state that ends its scope, a Fail state fails the scope
+/// with its error, which the enclosing states' handlers meet ([`ends_after_error`]); any
+/// other end completes the scope ([`ends_here`]). Sorted, without repeats.
+fn ends_from(reached: &[&Value], within: &[Enclosing]) -> Vec<String> {
     let mut ends = BTreeSet::new();
-    for state in reachable(Some(start), scope) {
+    for state in reached {
         let kind = state.get("Type").and_then(Value::as_str);
         if kind == Some("Fail") {
             // An `ErrorPath` (or a JSONata `Error`) is known only when it runs: only

@@ -114,13 +114,34 @@ pub async fn through_role(base: &SdkConfig, role: &Role) -> Result<(SdkConfig, C
         why: aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
     })?;
     // One cache for every client built from this configuration: without it each of the
-    // 31 service clients would assume the role again on its first call.
+    // 31 service clients would assume the role again on its first call. The cache starts
+    // with the credentials just obtained, not with a second AssumeRole.
+    let first = std::sync::Mutex::new(Some(credentials.clone()));
     let conf = base
         .to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .credentials_provider(SharedCredentialsProvider::new(AssumedOnce { first, provider }))
         .identity_cache(aws_config::identity::IdentityCache::lazy().build())
         .build();
     Ok((conf, credentials))
+}
+
+/// A role's provider whose first answer is the credentials assumed to check the role.
+#[derive(Debug)]
+struct AssumedOnce {
+    first: std::sync::Mutex<Option<Credentials>>,
+    provider: AssumeRoleProvider,
+}
+
+impl ProvideCredentials for AssumedOnce {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        match self.first.lock().ok().and_then(|mut first| first.take()) {
+            Some(credentials) => aws_credential_types::provider::future::ProvideCredentials::ready(Ok(credentials)),
+            None => self.provider.provide_credentials(),
+        }
+    }
 }
 
 /// Assume `role_arn` from the credentials in `base` ([`through_role`]), with the keys
@@ -146,4 +167,66 @@ pub async fn assume_role(
         secret_access_key: creds.secret_access_key().to_string(),
         session_token: creds.session_token().unwrap_or_default().to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// An STS that answers AssumeRole and GetCallerIdentity, and the actions it was sent.
+    fn sts() -> (SdkConfig, Arc<Mutex<Vec<String>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let log = sent.clone();
+        let http = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
+            let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default()).to_string();
+            let action = body.split('&').find_map(|pair| pair.strip_prefix("Action=")).unwrap_or("?").to_string();
+            log.lock().unwrap().push(action.clone());
+            let answer = match action.as_str() {
+                "AssumeRole" => {
+                    "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+                     <Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>\
+                     <SessionToken>token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>\
+                     <AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:grader</AssumedRoleId>\
+                     <Arn>arn:aws:sts::111122223333:assumed-role/grader/grader</Arn></AssumedRoleUser>\
+                     </AssumeRoleResult></AssumeRoleResponse>"
+                }
+                _ => {
+                    "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+                     <GetCallerIdentityResult><Account>111122223333</Account>\
+                     <Arn>arn:aws:sts::111122223333:assumed-role/grader/grader</Arn><UserId>AROAEXAMPLE:grader</UserId>\
+                     </GetCallerIdentityResult></GetCallerIdentityResponse>"
+                }
+            };
+            http::Response::builder().status(200).body(answer).unwrap()
+        });
+        let conf = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "test",
+            )))
+            .http_client(http)
+            .build();
+        (conf, sent)
+    }
+
+    #[tokio::test]
+    async fn a_role_is_assumed_once_for_every_client() {
+        let (base, sent) = sts();
+        let role =
+            Role { arn: "arn:aws:iam::111122223333:role/grader".into(), external_id: None, session_name: "g".into() };
+        let (conf, credentials) = through_role(&base, &role).await.unwrap();
+        assert_eq!(credentials.access_key_id(), "ASIAEXAMPLE");
+        for _ in 0..2 {
+            let client = aws_sdk_sts::Client::new(&conf);
+            let me = client.get_caller_identity().send().await.unwrap();
+            assert_eq!(me.account(), Some("111122223333"));
+        }
+        assert_eq!(*sent.lock().unwrap(), ["AssumeRole", "GetCallerIdentity", "GetCallerIdentity"]);
+    }
 }
