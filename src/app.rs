@@ -1,7 +1,7 @@
 //! What each command does, from parsed arguments to an exit code.
 
 use crate::cli::{
-    Cli, Command, GradeArgs, KindsFormat, PolicyFormat, ReportFormat, RunArgs, SelftestArgs, SelftestFormat,
+    Cli, Command, GradeArgs, KindsFormat, PolicyFormat, ReportFormat, RunArgs, SelftestArgs, SelftestFormat, WatchArgs,
 };
 use crate::collect::{self, Clients, Ctx};
 use crate::error::{AppError, exit};
@@ -23,9 +23,12 @@ pub fn run(cli: Cli) -> i32 {
         Command::Skills => skills(&load_labs(&cli.labs)),
         Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
         Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
+        Command::Watch(args) => runtime().block_on(watch(&load_labs(&cli.labs), args)),
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
         Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&cli.labs), args)),
         Command::Schema { name } => schema(name),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     done.unwrap_or_else(|err| {
         eprintln!("error: {err}");
@@ -197,16 +200,7 @@ fn kinds(format: KindsFormat) -> Result<i32, AppError> {
 
 async fn grade(loaded: &LoadedLabs, args: RunArgs) -> Result<i32, AppError> {
     let labs = args.lab.iter().map(|wanted| find_lab(loaded, wanted)).collect::<Result<Vec<_>, _>>()?;
-    let params: BTreeMap<String, String> = args.params.into_iter().collect();
-    for name in params.keys() {
-        if !labs.iter().any(|l| l.params.contains_key(name)) {
-            let known: Vec<&str> = labs.iter().flat_map(|l| l.params.keys().map(String::as_str)).collect();
-            let known = known.join(", ");
-            return Err(AppError::BadInput(format!(
-                "--param {name}: no selected lab has this param (params: {known})"
-            )));
-        }
-    }
+    let params = declared_params(&labs, args.params)?;
     let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
     let ctx = Ctx::new(Clients::new(&conf));
     let progress: crate::grade::ProgressFn = Arc::new(|p| match p {
@@ -216,18 +210,118 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> Result<i32, AppError> {
     });
     let opts =
         GradeOptions { params, progress: Some(progress), max_wait: args.max_wait.map(std::time::Duration::from_secs) };
-    let mut results = Vec::new();
-    for lab in labs {
-        results.push(grade_lab(lab, &ctx, &opts).await);
-    }
+    // The labs share one memo: a read two labs need is made once.
+    let mut results = futures::future::join_all(labs.into_iter().map(|lab| grade_lab(lab, &ctx, &opts))).await;
+    crate::feedback::apply(&mut results, args.feedback.into());
     let info = target.info(&conf);
     let report = Report { results: &results, outline: loaded.outline.as_ref(), target: &info };
     match args.format {
         ReportFormat::Human => print!("{}", report::human::render(&report)),
         ReportFormat::Json => print!("{}", report::json::render(&report)),
         ReportFormat::Junit => print!("{}", report::junit::render(&report)),
+        ReportFormat::Github => {
+            let github = report::github::render(&report);
+            print!("{}{}", report::human::render(&report), github.annotations);
+            write_step_summary(&github.summary)?;
+        }
     }
     Ok(report::exit_code(&results))
+}
+
+/// Append the job summary to the file GitHub Actions names in $GITHUB_STEP_SUMMARY, or
+/// print it when there is none (a run outside Actions).
+fn write_step_summary(summary: &str) -> Result<(), AppError> {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        print!("\n{summary}");
+        return Ok(());
+    };
+    let path = std::path::PathBuf::from(path);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(summary.as_bytes()))
+        .map_err(|source| AppError::Write { path, source })
+}
+
+/// `--param` values, each declared by one of `labs`.
+fn declared_params(labs: &[&Lab], params: Vec<(String, String)>) -> Result<BTreeMap<String, String>, AppError> {
+    let params: BTreeMap<String, String> = params.into_iter().collect();
+    for name in params.keys() {
+        if !labs.iter().any(|l| l.params.contains_key(name)) {
+            let known: Vec<&str> = labs.iter().flat_map(|l| l.params.keys().map(String::as_str)).collect();
+            let known = known.join(", ");
+            return Err(AppError::BadInput(format!(
+                "--param {name}: no selected lab has this param (params: {known})"
+            )));
+        }
+    }
+    Ok(params)
+}
+
+/// Grade one lab in rounds, each with fresh reads, until every check passes. On a
+/// terminal each round redraws the report; otherwise the first round prints it and
+/// later rounds print only the checks that changed.
+async fn watch(loaded: &LoadedLabs, args: WatchArgs) -> Result<i32, AppError> {
+    use crate::watch::{self, Backoff};
+    use std::io::{IsTerminal, Write};
+    use std::time::{Duration, Instant};
+    let lab = find_lab(loaded, &args.lab)?;
+    let params = declared_params(&[lab], args.params)?;
+    let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
+    let ctx = Ctx::new(Clients::new(&conf));
+    // The next round reads again: a round never waits on `eventually` checks itself.
+    let opts = GradeOptions { params, progress: None, max_wait: Some(Duration::ZERO) };
+    let info = target.info(&conf);
+    let terminal = std::io::stdout().is_terminal();
+    let deadline = args.timeout.map(|seconds| Instant::now() + Duration::from_secs(seconds));
+    let mut backoff = Backoff::new(Duration::from_secs(args.interval));
+    let mut previous: Option<crate::grade::LabResult> = None;
+    let mut round = 0;
+    loop {
+        round += 1;
+        let fresh = ctx.fresh();
+        let graded = tokio::select! {
+            graded = grade_lab(lab, &fresh, &opts) => graded,
+            _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
+        };
+        let changes = previous.as_ref().map(|before| watch::changes(before, &graded));
+        let results = std::slice::from_ref(&graded);
+        let report = Report { results, outline: loaded.outline.as_ref(), target: &info };
+        match &changes {
+            Some(changes) if !terminal => print!("{}", watch::render_changes(round, changes, &graded)),
+            _ => {
+                if terminal {
+                    // Clear the screen and go home: written past anstream, which would
+                    // strip it with colours off.
+                    let _ = write!(std::io::stdout(), "\x1b[2J\x1b[H");
+                }
+                print!("{}", report::human::render(&report));
+            }
+        }
+        if watch::all_pass(&graded) {
+            return Ok(exit::PASSED);
+        }
+        let changed = changes.is_none_or(|c| !c.is_empty());
+        let mut wait = backoff.next(changed, watch::throttled(&graded));
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                eprintln!("watch: stopped after --timeout {}s", args.timeout.unwrap_or_default());
+                return Ok(report::exit_code(results));
+            }
+            wait = wait.min(left);
+        }
+        if terminal {
+            println!("round {round} · next round in {}s · Ctrl-C to stop", wait.as_secs());
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(exit::INTERRUPTED),
+        }
+        previous = Some(graded);
+    }
 }
 
 /// The labs named on the command line (every lab when none is named), all valid.
@@ -291,9 +385,27 @@ fn schema(name: crate::cli::SchemaName) -> Result<i32, AppError> {
         SchemaName::Report => "report",
         SchemaName::Selftest => "selftest",
         SchemaName::Student => "student",
+        SchemaName::Lab => {
+            println!("{}", serde_json::to_string_pretty(&crate::lab::schema::lab_schema()).expect("serializes"));
+            return Ok(exit::PASSED);
+        }
     };
     let schema = crate::report::v1::schema(name).expect("every SchemaName has a schema");
     println!("{}", serde_json::to_string_pretty(&schema).expect("serializes"));
+    Ok(exit::PASSED)
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<i32, AppError> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "labcheck", &mut std::io::stdout());
+    Ok(exit::PASSED)
+}
+
+fn man() -> Result<i32, AppError> {
+    let command = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(command)
+        .render(&mut std::io::stdout())
+        .map_err(|source| AppError::Write { path: "stdout".into(), source })?;
     Ok(exit::PASSED)
 }
 
@@ -319,6 +431,7 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppEr
         per_account_calls: args.per_account_calls,
         max_wait: args.max_wait.map(std::time::Duration::from_secs),
         out_dir: args.out.clone(),
+        feedback: args.feedback.into(),
     };
     // A progress bar on a terminal; nothing per student elsewhere (CI logs stay quiet).
     let kept = existing.len();

@@ -30,6 +30,8 @@ pub enum Command {
     },
     /// Grade one or more labs against an AWS account (read-only).
     Run(RunArgs),
+    /// Grade one lab in rounds until every check passes (exit 0), Ctrl-C to stop.
+    Watch(WatchArgs),
     /// Grade a roster of student accounts (assuming a role in each) into a gradebook.
     Grade(GradeArgs),
     /// Check lab files for mistakes without touching AWS.
@@ -57,12 +59,21 @@ pub enum Command {
     /// For lab authors: prove labs against a local emulator (empty account fails, the
     /// solution passes, each near miss fails exactly its checks). Writes to the emulator.
     Selftest(SelftestArgs),
-    /// Print the JSON Schema of a machine output: `report` (run --format json),
-    /// `selftest` (selftest --format json) or `student` (a line of grade's results.jsonl).
+    /// Print a JSON Schema: of a machine output, `report` (run --format json), `selftest`
+    /// (selftest --format json) or `student` (a line of grade's results.jsonl); or of a
+    /// lab file, `lab` (what labs/lab.schema.json holds, for editors).
     Schema {
         #[arg(value_enum)]
         name: SchemaName,
     },
+    /// Print a completion script for a shell, e.g.
+    /// `labcheck completions bash > ~/.local/share/bash-completion/completions/labcheck`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `labcheck man > ~/.local/share/man/man1/labcheck.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -70,6 +81,7 @@ pub enum SchemaName {
     Report,
     Selftest,
     Student,
+    Lab,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +147,29 @@ pub struct RunArgs {
     /// check's own `eventually.timeout`).
     #[arg(long, value_name = "SECONDS")]
     pub max_wait: Option<u64>,
+    /// What a check that does not pass tells (for graders running it on students' behalf).
+    #[arg(long, value_enum, default_value = "full")]
+    pub feedback: FeedbackLevel,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    #[command(flatten)]
+    pub role: RoleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Lab id or folder.
+    pub lab: String,
+    /// Override a lab param: --param name=value (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Seconds between rounds; while nothing changes (or the account throttles) the
+    /// wait doubles, up to 8 times this.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+    /// Stop after this many seconds with the last round's exit code (default: never).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
     #[command(flatten)]
     pub target: TargetArgs,
     #[command(flatten)]
@@ -167,9 +202,33 @@ pub struct GradeArgs {
     /// Wait at most this many seconds for eventually-consistent checks.
     #[arg(long, value_name = "SECONDS")]
     pub max_wait: Option<u64>,
+    /// What a check that does not pass tells the student, in every output.
+    #[arg(long, value_enum, default_value = "full")]
+    pub feedback: FeedbackLevel,
     /// The instructor's credentials and Region (the roles are assumed from them).
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+/// `--feedback`: how much a check that does not pass tells (see [`crate::feedback`]).
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum FeedbackLevel {
+    /// What was found and expected, the hint and the docs link.
+    Full,
+    /// Which checks do not pass, with hints and docs links; not found or expected values.
+    Hints,
+    /// Which checks do not pass, nothing more.
+    Minimal,
+}
+
+impl From<FeedbackLevel> for crate::feedback::Feedback {
+    fn from(level: FeedbackLevel) -> Self {
+        match level {
+            FeedbackLevel::Full => Self::Full,
+            FeedbackLevel::Hints => Self::Hints,
+            FeedbackLevel::Minimal => Self::Minimal,
+        }
+    }
 }
 
 /// `run --format`.
@@ -181,6 +240,9 @@ pub enum ReportFormat {
     Json,
     /// JUnit XML, one testcase per check.
     Junit,
+    /// GitHub Actions: the terminal report with annotations for what does not pass, and
+    /// a Markdown job summary appended to $GITHUB_STEP_SUMMARY (printed when it is unset).
+    Github,
 }
 
 #[derive(Debug, Args, Clone)]

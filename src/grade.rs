@@ -1,7 +1,6 @@
 //! Grading: run a lab's checks against one account and decide each one's status.
 //!
-//! Checks run concurrently, wave by wave: a check starts once the checks it `needs` are
-//! done. Each check collects its resources (memoised), evaluates its expectations with
+//! Checks run concurrently: each starts as soon as the checks it `needs` are done. Each check collects its resources (memoised), evaluates its expectations with
 //! the matchers, and ends PASS, FAIL, ERROR (the account could not be read) or SKIP (a
 //! check it needs did not pass).
 
@@ -186,20 +185,17 @@ async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices
     }
     let mut done: HashMap<String, Outcome> = HashMap::new();
     let mut pending: Vec<&Check> = lab.checks.iter().collect();
-    while !pending.is_empty() {
+    // Each check starts as soon as the checks it needs are graded, not when a whole
+    // wave of them is: a long `eventually` wait holds up only its own dependents.
+    let mut running = futures::stream::FuturesUnordered::new();
+    let params = &params;
+    loop {
         let (ready, waiting): (Vec<&Check>, Vec<&Check>) =
             pending.into_iter().partition(|c| c.needs.iter().all(|n| done.contains_key(n)));
-        if ready.is_empty() {
-            // Validation rules this out (needs point upwards); never loop forever on bad input.
-            for c in waiting {
-                done.insert(c.id.clone(), skipped(c, "its `needs` cannot be satisfied".into()));
-            }
-            break;
-        }
-        let params = &params;
-        let wave = ready.iter().map(|check| {
+        pending = waiting;
+        for check in ready {
             let vars = vars_for(check, params, &done);
-            async move {
+            running.push(async move {
                 let outcome = match vars {
                     Ok(vars) => run_check(check, ctx, vars, opts, choices.get(&check.id).copied().unwrap_or(0)).await,
                     Err(failed) => {
@@ -208,14 +204,16 @@ async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices
                         o
                     }
                 };
-                (*check, outcome)
-            }
-        });
-        for (check, mut outcome) in futures::future::join_all(wave).await {
-            inherit_captures(check, &mut outcome, &done);
-            done.insert(check.id.clone(), outcome);
+                (check, outcome)
+            });
         }
-        pending = waiting;
+        let Some((check, mut outcome)) = futures::StreamExt::next(&mut running).await else { break };
+        inherit_captures(check, &mut outcome, &done);
+        done.insert(check.id.clone(), outcome);
+    }
+    // Validation rules this out (needs point upwards); never wait forever on bad input.
+    for c in pending {
+        done.insert(c.id.clone(), skipped(c, "its `needs` cannot be satisfied".into()));
     }
     let outcomes = lab.checks.iter().filter_map(|c| done.remove(&c.id)).collect();
     LabResult { lab: lab.clone(), outcomes }
@@ -563,6 +561,30 @@ pub fn evaluate(resources: &[Resource], expectations: &[Compiled], mode: MatchMo
                 Verdict::Fail { resource: bad, findings: per_resource.into_iter().nth(bad).unwrap_or_default() }
             }
         },
+    }
+}
+
+/// Results made up for tests of what reads them (reports, `watch`): one lab of `labs/`,
+/// each check with the status given (FAIL when not named).
+#[cfg(test)]
+pub mod made_up {
+    use super::*;
+
+    pub fn graded(lab_id: &str, statuses: &[(&str, Status)]) -> LabResult {
+        let labs = crate::lab::load_labs(std::path::Path::new("labs"));
+        let lab = labs.find(lab_id).expect("a lab of labs/").clone();
+        let outcomes = lab
+            .checks
+            .iter()
+            .map(|check| {
+                let status = statuses.iter().find(|(id, _)| *id == check.id).map_or(Status::Fail, |(_, s)| *s);
+                let mut outcome = base_outcome(check, status, format!("{} is {}", check.id, status.as_str()));
+                outcome.earned = if status == Status::Pass { check.points } else { 0 };
+                outcome.attempts = 1;
+                outcome
+            })
+            .collect();
+        LabResult { lab, outcomes }
     }
 }
 

@@ -39,6 +39,8 @@ pub struct BatchOptions {
     pub per_account_calls: usize,
     pub max_wait: Option<Duration>,
     pub out_dir: PathBuf,
+    /// What a check that does not pass tells the student, in every file.
+    pub feedback: crate::feedback::Feedback,
 }
 
 /// One student's result: a line of `results.jsonl` (schema `labcheck.student/v1`, frozen:
@@ -193,6 +195,7 @@ async fn grade_student(
     for lab in labs {
         results.push(grade_lab(lab, &ctx, &grade_opts).await);
     }
+    crate::feedback::apply(&mut results, opts.feedback);
     Ok((results, log.total()))
 }
 

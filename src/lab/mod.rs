@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod locate;
 pub mod scenario;
+pub mod schema;
 pub mod skills;
 pub mod template;
 pub mod validate;
@@ -15,6 +16,7 @@ pub mod validate;
 use crate::expect::{MATCHER_KEYS, Matcher};
 use indexmap::IndexMap;
 use regex::Regex;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -24,16 +26,17 @@ pub use diagnostic::Diagnostic;
 pub use load::{LoadedLabs, load_lab_dir, load_labs};
 
 /// One lab: a build the learner does, and the checks that grade it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lab {
     /// Unique id, lowercase kebab-case (`monitoring-metric-filter-alarm`).
     pub id: String,
+    /// The lab's name, as reports show it.
     pub title: String,
     /// DOP-C02 task statements this lab covers (`"4.1"`), ids from `labs/skills.yaml`.
     #[serde(default)]
     pub tasks: Vec<String>,
-    /// What the learner must build.
+    /// What the learner must build; numbered lines (`1. …`) are the asks checks grade.
     pub summary: String,
     /// The main documentation page for the lab.
     #[serde(default)]
@@ -47,11 +50,13 @@ pub struct Lab {
     pub file: PathBuf,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
+    /// The value when the learner gives none.
     #[serde(default)]
     pub default: Option<Value>,
+    /// What the param names, for `labcheck show`.
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -61,11 +66,14 @@ pub struct Param {
 pub const GRADED_REGION: &str = "aws_region";
 
 /// One graded statement about the account.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
+    /// Unique within the lab, kebab-case; `needs` and reports name the check by it.
     pub id: String,
+    /// What a passing check says about the account ("The log group keeps logs 7 days").
     pub title: String,
+    /// Points a PASS earns (default 1).
     #[serde(default = "one")]
     pub points: u32,
     /// DOP-C02 skill ids (`"4.1.2"`) this check exercises.
@@ -118,7 +126,7 @@ fn one() -> u32 {
 }
 
 /// One captured value: the value at a path, or each element of the list at a path.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Capture {
     Path(String),
@@ -138,7 +146,7 @@ impl Capture {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchMode {
     /// At least one selected resource satisfies every expectation.
@@ -148,7 +156,7 @@ pub enum MatchMode {
     All,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Eventually {
     /// Seconds to keep trying.
@@ -166,9 +174,10 @@ fn default_interval() -> u64 {
 ///
 /// Exactly one matcher is set (`min` and `max` may go together); [`validate`] enforces it
 /// and [`Expectation::matcher`] turns the fields into a [`crate::expect::Matcher`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
+    /// A JMESPath into the resource's fact (see `labcheck show` for a kind's fact).
     pub path: String,
     /// A name for the value in messages ("stage names"); the path is used otherwise.
     #[serde(default)]
@@ -247,7 +256,7 @@ impl Expectation {
 }
 
 /// `count: 3` or `count: {min: 2, max: 5}`.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum Count {
     Exactly(u64),

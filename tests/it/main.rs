@@ -13,3 +13,4 @@ mod faults;
 mod hostile;
 mod policy_proof;
 mod recorded;
+mod watch;
