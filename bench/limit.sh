@@ -13,7 +13,7 @@ PROFILE="${PROFILE:-release}"
 ROUNDS="${ROUNDS:-5}"
 export MOTO_PORT="${BENCH_PORT:-5142}"
 ENDPOINT="http://127.0.0.1:$MOTO_PORT"
-PY=localstack/.venv-moto/bin/python
+PY="$PWD/localstack/.venv-moto/bin/python"
 trap 'bash localstack/moto.sh stop >/dev/null 2>&1 || true; bash localstack/aws_cli.sh stop >/dev/null 2>&1 || true' EXIT
 
 if [[ $PROFILE == release ]]; then cargo build --release --quiet --locked; else cargo build --quiet --locked; fi
@@ -36,9 +36,10 @@ for f in pathlib.Path("labs").glob("*/*/lab.yaml"):
     if yaml.safe_load(f.read_text())["id"] == sys.argv[1]: print(f.parent)' "$lab")
   (
     cd "$dir"
-    eval "$("$PY" -c 'import shlex, yaml
+    eval "$("$PY" -c 'import json, shlex, yaml
 for k, v in (yaml.safe_load(open("lab.yaml")).get("params") or {}).items():
-    print(f"export {k.upper()}={shlex.quote(str(v.get(\"default\", \"\")))}")')"
+    d = v.get("default", "")
+    print("export %s=%s" % (k.upper(), shlex.quote(d if isinstance(d, str) else json.dumps(d))))')"
     bash solution.sh >/dev/null 2>&1 || echo "warning: $lab: solution.sh failed" >&2
   ) &
   while (($(jobs -rp | wc -l) >= 4)); do wait -n; done

@@ -6,7 +6,7 @@ use crate::cli::{
 use crate::collect::{self, Clients, Ctx};
 use crate::error::{AppError, exit};
 use crate::grade::{GradeOptions, Progress, grade_lab};
-use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs};
+use crate::lab::{Diagnostic, Lab, LoadedLabs, load_labs, load_wanted};
 use crate::report::{self, Report};
 use crate::target::Target;
 use anstream::{eprintln, print, println};
@@ -17,13 +17,15 @@ use std::sync::Arc;
 pub fn run(cli: Cli) -> i32 {
     let done = match cli.command {
         Command::List => list(&load_labs(&cli.labs)),
-        Command::Show { lab } => show(&load_labs(&cli.labs), &lab),
+        Command::Show { lab } => show(&load_wanted(&cli.labs, std::slice::from_ref(&lab)), &lab),
         Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
         Command::Kinds { format } => kinds(format),
         Command::Skills => skills(&load_labs(&cli.labs)),
         Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
-        Command::Run(args) => runtime().block_on(grade(&load_labs(&cli.labs), args)),
-        Command::Watch(args) => runtime().block_on(watch(&load_labs(&cli.labs), args)),
+        Command::Run(args) => runtime().block_on(grade(&load_wanted(&cli.labs, &args.lab), args)),
+        Command::Watch(args) => {
+            runtime().block_on(watch(&load_wanted(&cli.labs, std::slice::from_ref(&args.lab)), args))
+        }
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
         Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&cli.labs), args)),
         Command::Schema { name } => schema(name),

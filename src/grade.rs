@@ -180,7 +180,7 @@ pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
 /// Grade one lab with the candidates `choices` names.
 async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices) -> LabResult {
     let mut params = lab.param_values(&opts.params);
-    if let Some(region) = ctx.clients.logs.config().region() {
+    if let Some(region) = ctx.clients.logs().config().region() {
         params.insert(crate::lab::GRADED_REGION.into(), Value::String(region.to_string()));
     }
     let mut done: HashMap<String, Outcome> = HashMap::new();

@@ -43,7 +43,7 @@ async fn collect_scalable_targets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resou
     let input = format!("{namespace}/{}", sel.str("resource_id").unwrap_or_default());
     let list = raw_pages!(ctx, op, &input, &[], "ScalableTargets", "NextToken", |token| ctx
         .clients
-        .appautoscaling
+        .appautoscaling()
         .describe_scalable_targets()
         .service_namespace(ServiceNamespace::from(namespace))
         .set_resource_ids(resource.clone())
@@ -59,7 +59,7 @@ async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
     let input = format!("{namespace}/{}", resource.as_deref().unwrap_or_default());
     let list = raw_pages!(ctx, op, &input, &[], "ScalingPolicies", "NextToken", |token| ctx
         .clients
-        .appautoscaling
+        .appautoscaling()
         .describe_scaling_policies()
         .service_namespace(ServiceNamespace::from(namespace))
         .set_resource_id(resource.clone())

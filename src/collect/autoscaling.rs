@@ -43,7 +43,7 @@ async fn collect_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
     let list = ctx
         .call(op, name.unwrap_or_default(), || async {
             let pages =
-                ctx.clients.autoscaling.describe_auto_scaling_groups().set_auto_scaling_group_names(names.clone());
+                ctx.clients.autoscaling().describe_auto_scaling_groups().set_auto_scaling_group_names(names.clone());
             all_pages(op, pages.into_paginator().send(), &[], |page| facts(page.auto_scaling_groups())).await
         })
         .await?;
@@ -56,7 +56,7 @@ async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
     let list = ctx
         .call(op, group, || async {
             let pages =
-                ctx.clients.autoscaling.describe_policies().auto_scaling_group_name(group).into_paginator().send();
+                ctx.clients.autoscaling().describe_policies().auto_scaling_group_name(group).into_paginator().send();
             all_pages(op, pages, &[], |page| facts(page.scaling_policies())).await
         })
         .await?;

@@ -51,7 +51,7 @@ async fn listed_plans(ctx: &Ctx, sel: &Selector, key: &str) -> Result<Vec<Resour
     let op = "backup:ListBackupPlans";
     let list = raw_pages!(ctx, op, "", NOT_FOUND, "BackupPlansList", "NextToken", |token| ctx
         .clients
-        .backup
+        .backup()
         .list_backup_plans()
         .set_next_token(token.clone()))
     .await?;
@@ -62,7 +62,7 @@ async fn collect_plans(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
     read_each(listed_plans(ctx, sel, "name").await?, |item| async move {
         let Some(id) = item.fact.get("BackupPlanId").and_then(Value::as_str) else { return Ok(Value::Null) };
         let op = "backup:GetBackupPlan";
-        let body = raw_call!(ctx, op, id, NOT_FOUND, ctx.clients.backup.get_backup_plan().backup_plan_id(id)).await?;
+        let body = raw_call!(ctx, op, id, NOT_FOUND, ctx.clients.backup().get_backup_plan().backup_plan_id(id)).await?;
         Ok(body)
     })
     .await
@@ -75,7 +75,7 @@ async fn collect_selections(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
         let op = "backup:ListBackupSelections";
         let list = raw_pages!(ctx, op, plan_id, NOT_FOUND, "BackupSelectionsList", "NextToken", |token| ctx
             .clients
-            .backup
+            .backup()
             .list_backup_selections()
             .backup_plan_id(plan_id)
             .set_next_token(token.clone()))
@@ -83,7 +83,7 @@ async fn collect_selections(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
         let selections = read_each(resources_from(list, "SelectionId"), |item| async move {
             let op = "backup:GetBackupSelection";
             let input = format!("{plan_id}/{}", item.id);
-            let request = ctx.clients.backup.get_backup_selection().backup_plan_id(plan_id).selection_id(&item.id);
+            let request = ctx.clients.backup().get_backup_selection().backup_plan_id(plan_id).selection_id(&item.id);
             let body = raw_call!(ctx, op, &input, NOT_FOUND, request).await?;
             Ok(body)
         })
@@ -97,6 +97,6 @@ async fn collect_vault(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
     let name = sel.str("name").unwrap_or_default();
     let op = "backup:DescribeBackupVault";
     let body =
-        raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.backup.describe_backup_vault().backup_vault_name(name)).await?;
+        raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.backup().describe_backup_vault().backup_vault_name(name)).await?;
     Ok(found(name, body))
 }

@@ -99,7 +99,7 @@ async fn collect_stack_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let op = "cloudformation:GetStackPolicy";
     let fact = ctx
         .call(op, stack, || async {
-            match ctx.clients.cloudformation.get_stack_policy().stack_name(stack).send().await {
+            match ctx.clients.cloudformation().get_stack_policy().stack_name(stack).send().await {
                 // A stack without a policy answers with no body: that is no policy, not a stack.
                 Ok(out) => Ok(match out.stack_policy_body() {
                     Some(body) => fact! { "StackPolicyBody" => super::fact::json_document(body) },
@@ -117,7 +117,7 @@ async fn collect_change_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>,
     let op = "cloudformation:ListChangeSets";
     let list = ctx
         .call(op, stack, || async {
-            let pages = ctx.clients.cloudformation.list_change_sets().stack_name(stack).into_paginator().send();
+            let pages = ctx.clients.cloudformation().list_change_sets().stack_name(stack).into_paginator().send();
             all_pages(op, pages, &["ValidationError"], |page| facts(page.summaries())).await
         })
         .await?;
@@ -130,7 +130,7 @@ async fn collect_stacks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
     let list = ctx
         .call(op, name.as_deref().unwrap_or(""), || async {
             let pages =
-                ctx.clients.cloudformation.describe_stacks().set_stack_name(name.clone()).into_paginator().send();
+                ctx.clients.cloudformation().describe_stacks().set_stack_name(name.clone()).into_paginator().send();
             // A missing stack is a ValidationError ("Stack with id X does not exist").
             all_pages(op, pages, &["ValidationError"], |page| facts(page.stacks())).await
         })
@@ -192,7 +192,7 @@ async fn describe_stack_set(ctx: &Ctx, name: &str) -> Result<Value, CollectError
     let op = "cloudformation:DescribeStackSet";
     let describe = |caller: CallAs| async move {
         let not_found = not_found_as(&caller);
-        let request = ctx.clients.cloudformation.describe_stack_set().stack_set_name(name).call_as(caller);
+        let request = ctx.clients.cloudformation().describe_stack_set().stack_set_name(name).call_as(caller);
         match request.send().await {
             Ok(out) => Ok(out.stack_set().to_fact()),
             Err(err) => CollectError::classify(op, err, not_found).map(|()| Value::Null),
@@ -210,7 +210,7 @@ async fn collect_stack_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
                 .call(op, "ACTIVE", || async {
                     let pages = ctx
                         .clients
-                        .cloudformation
+                        .cloudformation()
                         .list_stack_sets()
                         .status(StackSetStatus::Active)
                         .into_paginator()
@@ -233,7 +233,7 @@ async fn collect_stack_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
     let name = sel.str("stack_set").unwrap_or_default();
     let list = list_as_either(ctx, op, name, |caller| async move {
         let not_found = not_found_as(&caller);
-        let request = ctx.clients.cloudformation.list_stack_instances().stack_set_name(name).call_as(caller);
+        let request = ctx.clients.cloudformation().list_stack_instances().stack_set_name(name).call_as(caller);
         all_pages(op, request.into_paginator().send(), not_found, |page| facts(page.summaries())).await
     })
     .await?;
@@ -250,7 +250,7 @@ async fn collect_operations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
     let name = sel.str("stack_set").unwrap_or_default();
     let list = list_as_either(ctx, op, name, |caller| async move {
         let not_found = not_found_as(&caller);
-        let request = ctx.clients.cloudformation.list_stack_set_operations().stack_set_name(name).call_as(caller);
+        let request = ctx.clients.cloudformation().list_stack_set_operations().stack_set_name(name).call_as(caller);
         all_pages(op, request.into_paginator().send(), not_found, |page| facts(page.summaries())).await
     })
     .await?;

@@ -59,7 +59,7 @@ async fn collect_trails(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
 /// (elsewhere only its ARN names it), so trails are listed and matched here.
 async fn all_trails(ctx: &Ctx) -> Result<Vec<Resource>, CollectError> {
     let op = "cloudtrail:DescribeTrails";
-    let request = ctx.clients.cloudtrail.describe_trails().include_shadow_trails(true);
+    let request = ctx.clients.cloudtrail().describe_trails().include_shadow_trails(true);
     let body = raw_call!(ctx, op, "", NOT_FOUND, request).await?;
     Ok(resources_from(member(body, "trailList"), "Name"))
 }
@@ -80,7 +80,7 @@ async fn collect_trail_status(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let name = sel.str("name").unwrap_or_default();
     let Some(arn) = trail_arn(ctx, name).await? else { return Ok(vec![]) };
     let op = "cloudtrail:GetTrailStatus";
-    let body = raw_call!(ctx, op, &arn, NOT_FOUND, ctx.clients.cloudtrail.get_trail_status().name(&arn)).await?;
+    let body = raw_call!(ctx, op, &arn, NOT_FOUND, ctx.clients.cloudtrail().get_trail_status().name(&arn)).await?;
     Ok(found(name, body))
 }
 
@@ -89,6 +89,6 @@ async fn collect_event_selectors(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
     let Some(arn) = trail_arn(ctx, name).await? else { return Ok(vec![]) };
     let op = "cloudtrail:GetEventSelectors";
     let body =
-        raw_call!(ctx, op, &arn, NOT_FOUND, ctx.clients.cloudtrail.get_event_selectors().trail_name(&arn)).await?;
+        raw_call!(ctx, op, &arn, NOT_FOUND, ctx.clients.cloudtrail().get_event_selectors().trail_name(&arn)).await?;
     Ok(found(name, body))
 }

@@ -46,7 +46,7 @@ async fn collect_dashboard(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
     let op = "cloudwatch:GetDashboard";
     let fact = ctx
         .call(op, name, || async {
-            match ctx.clients.cloudwatch.get_dashboard().dashboard_name(name).send().await {
+            match ctx.clients.cloudwatch().get_dashboard().dashboard_name(name).send().await {
                 Ok(out) => Ok(fact! {
                     "DashboardArn" => out.dashboard_arn(),
                     "DashboardBody" => out.dashboard_body().map(json_document),
@@ -66,7 +66,7 @@ async fn collect_alarms(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
     let list = ctx
         .call(op, prefix.as_deref().unwrap_or(""), || async {
             let pages =
-                ctx.clients.cloudwatch.describe_alarms().set_alarm_name_prefix(prefix.clone()).into_paginator().send();
+                ctx.clients.cloudwatch().describe_alarms().set_alarm_name_prefix(prefix.clone()).into_paginator().send();
             all_pages(op, pages, &[], |page| facts(page.metric_alarms())).await
         })
         .await?;

@@ -29,7 +29,7 @@ async fn collect_projects(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
             let op = "codebuild:ListProjects";
             let list = raw_pages!(ctx, op, "", &[], "projects", "nextToken", |token| ctx
                 .clients
-                .codebuild
+                .codebuild()
                 .list_projects()
                 .set_next_token(token.clone()))
             .await?;
@@ -44,7 +44,7 @@ async fn collect_projects(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
             op,
             &chunk.join(","),
             &[],
-            ctx.clients.codebuild.batch_get_projects().set_names(Some(chunk.to_vec()))
+            ctx.clients.codebuild().batch_get_projects().set_names(Some(chunk.to_vec()))
         )
         .await?;
         out.extend(resources_from(member(body, "projects"), "name"));

@@ -32,7 +32,7 @@ async fn collect_deployment_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Reso
             let op = "codedeploy:ListDeploymentGroups";
             let list = raw_pages!(ctx, op, application, NOT_FOUND, "deploymentGroups", "nextToken", |token| ctx
                 .clients
-                .codedeploy
+                .codedeploy()
                 .list_deployment_groups()
                 .application_name(application)
                 .set_next_token(token.clone()))
@@ -45,7 +45,7 @@ async fn collect_deployment_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Reso
         let op = "codedeploy:GetDeploymentGroup";
         let request = ctx
             .clients
-            .codedeploy
+            .codedeploy()
             .get_deployment_group()
             .application_name(application)
             .deployment_group_name(&group.id);

@@ -61,7 +61,7 @@ async fn pipeline_names(ctx: &Ctx) -> Result<Vec<String>, CollectError> {
     let op = "codepipeline:ListPipelines";
     let list = ctx
         .call(op, "", || async {
-            let pages = ctx.clients.codepipeline.list_pipelines().into_paginator().send();
+            let pages = ctx.clients.codepipeline().list_pipelines().into_paginator().send();
             all_pages(op, pages, &[], |page| {
                 page.pipelines().iter().filter_map(|p| p.name()).map(|n| Value::String(n.to_string())).collect()
             })
@@ -75,7 +75,7 @@ async fn pipeline_names(ctx: &Ctx) -> Result<Vec<String>, CollectError> {
 async fn get_pipeline(ctx: &Ctx, name: &str) -> Result<Value, CollectError> {
     let op = "codepipeline:GetPipeline";
     ctx.call(op, name, || async {
-        match ctx.clients.codepipeline.get_pipeline().name(name).send().await {
+        match ctx.clients.codepipeline().get_pipeline().name(name).send().await {
             Ok(out) => Ok(fact! { "pipeline" => out.pipeline(), "metadata" => out.metadata() }),
             Err(err) => CollectError::classify(op, err, NOT_FOUND).map(|()| Value::Null),
         }
@@ -102,7 +102,7 @@ async fn collect_pipeline_state(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resourc
     let op = "codepipeline:GetPipelineState";
     let fact = ctx
         .call(op, name, || async {
-            match ctx.clients.codepipeline.get_pipeline_state().name(name).send().await {
+            match ctx.clients.codepipeline().get_pipeline_state().name(name).send().await {
                 Ok(out) => Ok(fact! {
                     "pipelineName" => out.pipeline_name(),
                     "pipelineVersion" => out.pipeline_version(),
@@ -123,7 +123,7 @@ async fn collect_executions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
     let list = ctx
         .call(op, pipeline, || async {
             let pages =
-                ctx.clients.codepipeline.list_pipeline_executions().pipeline_name(pipeline).into_paginator().send();
+                ctx.clients.codepipeline().list_pipeline_executions().pipeline_name(pipeline).into_paginator().send();
             all_pages(op, pages, NOT_FOUND, |page| facts(page.pipeline_execution_summaries())).await
         })
         .await?;

@@ -72,7 +72,7 @@ async fn collect_recorders(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
     let list = ctx
         .call(op, sel.str("name").unwrap_or(""), || async {
             let call =
-                ctx.clients.config.describe_configuration_recorders().set_configuration_recorder_names(name.clone());
+                ctx.clients.config().describe_configuration_recorders().set_configuration_recorder_names(name.clone());
             match call.send().await {
                 Ok(out) => Ok(Value::Array(facts(out.configuration_recorders()))),
                 Err(err) => CollectError::classify(op, err, &["NoSuchConfigurationRecorderException"])
@@ -90,7 +90,7 @@ async fn collect_recorder_status(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
         .call(op, sel.str("name").unwrap_or(""), || async {
             let call = ctx
                 .clients
-                .config
+                .config()
                 .describe_configuration_recorder_status()
                 .set_configuration_recorder_names(name.clone());
             match call.send().await {
@@ -109,7 +109,7 @@ async fn collect_rules(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
     let list = ctx
         .call(op, sel.str("name").unwrap_or(""), || async {
             let pages =
-                ctx.clients.config.describe_config_rules().set_config_rule_names(name.clone()).into_paginator().send();
+                ctx.clients.config().describe_config_rules().set_config_rule_names(name.clone()).into_paginator().send();
             all_pages(op, pages, &["NoSuchConfigRuleException"], |page| facts(page.config_rules())).await
         })
         .await?;
@@ -121,7 +121,7 @@ async fn collect_remediations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let rule = sel.str("rule").unwrap_or_default();
     let list = ctx
         .call(op, rule, || async {
-            match ctx.clients.config.describe_remediation_configurations().config_rule_names(rule).send().await {
+            match ctx.clients.config().describe_remediation_configurations().config_rule_names(rule).send().await {
                 Ok(out) => Ok(Value::Array(facts(out.remediation_configurations()))),
                 Err(err) => {
                     CollectError::classify(op, err, &["NoSuchConfigRuleException"]).map(|()| Value::Array(vec![]))

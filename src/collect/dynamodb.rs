@@ -33,7 +33,7 @@ async fn collect_table(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
     let name = sel.str("name").unwrap_or_default();
     let op = "dynamodb:DescribeTable";
     let not_found = &["ResourceNotFoundException"];
-    let body = raw_call!(ctx, op, name, not_found, ctx.clients.dynamodb.describe_table().table_name(name)).await?;
+    let body = raw_call!(ctx, op, name, not_found, ctx.clients.dynamodb().describe_table().table_name(name)).await?;
     Ok(found(name, member(body, "Table")))
 }
 
@@ -42,7 +42,7 @@ async fn collect_continuous_backups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Res
     let op = "dynamodb:DescribeContinuousBackups";
     let not_found = &["TableNotFoundException", "ResourceNotFoundException"];
     let body =
-        raw_call!(ctx, op, table, not_found, ctx.clients.dynamodb.describe_continuous_backups().table_name(table))
+        raw_call!(ctx, op, table, not_found, ctx.clients.dynamodb().describe_continuous_backups().table_name(table))
             .await?;
     Ok(found(table, member(body, "ContinuousBackupsDescription")))
 }

@@ -50,7 +50,7 @@ async fn collect_repositories(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let key = name.as_ref().map(|n| n.join(",")).unwrap_or_default();
     let list = raw_pages!(ctx, op, &key, &[REPOSITORY_NOT_FOUND], "repositories", "nextToken", |token| ctx
         .clients
-        .ecr
+        .ecr()
         .describe_repositories()
         .set_repository_names(name.clone())
         .set_next_token(token.clone()))
@@ -63,7 +63,7 @@ async fn collect_lifecycle_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resou
     let op = "ecr:GetLifecyclePolicy";
     let not_found = &[REPOSITORY_NOT_FOUND, "LifecyclePolicyNotFoundException"];
     let body =
-        raw_call!(ctx, op, &repository, not_found, ctx.clients.ecr.get_lifecycle_policy().repository_name(&repository))
+        raw_call!(ctx, op, &repository, not_found, ctx.clients.ecr().get_lifecycle_policy().repository_name(&repository))
             .await?;
     Ok(found(repository, decode_documents(body, &["lifecyclePolicyText"])))
 }
@@ -77,7 +77,7 @@ async fn collect_repository_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Reso
         op,
         &repository,
         not_found,
-        ctx.clients.ecr.get_repository_policy().repository_name(&repository)
+        ctx.clients.ecr().get_repository_policy().repository_name(&repository)
     )
     .await?;
     Ok(found(repository, decode_documents(body, &["policyText"])))

@@ -36,7 +36,7 @@ async fn collect_cluster(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Col
     let op = "ecs:DescribeClusters";
     let request = ctx
         .clients
-        .ecs
+        .ecs()
         .describe_clusters()
         .clusters(name)
         .include(ClusterField::Settings)
@@ -56,7 +56,7 @@ async fn collect_service(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Col
         op,
         &format!("{cluster}/{name}"),
         not_found,
-        ctx.clients.ecs.describe_services().cluster(cluster).services(name)
+        ctx.clients.ecs().describe_services().cluster(cluster).services(name)
     )
     .await?;
     Ok(resources_from(member(body, "services"), "serviceName"))

@@ -48,7 +48,7 @@ async fn describe_load_balancers(ctx: &Ctx, name: Option<&str>) -> Result<Value,
     let op = "elasticloadbalancing:DescribeLoadBalancers";
     let names = name.map(|n| vec![n.to_string()]);
     ctx.call(op, name.unwrap_or_default(), || async {
-        let pages = ctx.clients.elbv2.describe_load_balancers().set_names(names.clone()).into_paginator().send();
+        let pages = ctx.clients.elbv2().describe_load_balancers().set_names(names.clone()).into_paginator().send();
         all_pages(op, pages, &["LoadBalancerNotFound"], |page| facts(page.load_balancers())).await
     })
     .await
@@ -70,7 +70,7 @@ async fn collect_load_balancers(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resourc
         let op = "elasticloadbalancing:DescribeLoadBalancerAttributes";
         let attributes = ctx
             .call(op, &arn, || async {
-                match ctx.clients.elbv2.describe_load_balancer_attributes().load_balancer_arn(&arn).send().await {
+                match ctx.clients.elbv2().describe_load_balancer_attributes().load_balancer_arn(&arn).send().await {
                     Ok(out) => Ok(Value::Array(facts(out.attributes()))),
                     Err(err) => CollectError::classify(op, err, &["LoadBalancerNotFound"]).map(|()| Value::Null),
                 }
@@ -87,7 +87,7 @@ async fn collect_target_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
     let op = "elasticloadbalancing:DescribeTargetGroups";
     let list = ctx
         .call(op, name.unwrap_or_default(), || async {
-            let pages = ctx.clients.elbv2.describe_target_groups().set_names(names.clone()).into_paginator().send();
+            let pages = ctx.clients.elbv2().describe_target_groups().set_names(names.clone()).into_paginator().send();
             all_pages(op, pages, &["TargetGroupNotFound"], |page| facts(page.target_groups())).await
         })
         .await?;
@@ -97,7 +97,7 @@ async fn collect_target_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
         let op = "elasticloadbalancing:DescribeTargetGroupAttributes";
         let attributes = ctx
             .call(op, &arn, || async {
-                match ctx.clients.elbv2.describe_target_group_attributes().target_group_arn(&arn).send().await {
+                match ctx.clients.elbv2().describe_target_group_attributes().target_group_arn(&arn).send().await {
                     Ok(out) => Ok(Value::Array(facts(out.attributes()))),
                     Err(err) => CollectError::classify(op, err, &["TargetGroupNotFound"]).map(|()| Value::Null),
                 }
@@ -116,7 +116,7 @@ async fn collect_listeners(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
         let op = "elasticloadbalancing:DescribeListeners";
         let listeners = ctx
             .call(op, &arn, || async {
-                let pages = ctx.clients.elbv2.describe_listeners().load_balancer_arn(&arn).into_paginator().send();
+                let pages = ctx.clients.elbv2().describe_listeners().load_balancer_arn(&arn).into_paginator().send();
                 all_pages(op, pages, &["LoadBalancerNotFound"], |page| facts(page.listeners())).await
             })
             .await?;

@@ -69,7 +69,7 @@ async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     for (n, sample) in samples.events().enumerate() {
         let event = with_envelope(sample.clone(), n).to_string();
         let input = format!("{pattern} {event}");
-        let request = ctx.clients.eventbridge.test_event_pattern().event_pattern(&pattern).event(&event);
+        let request = ctx.clients.eventbridge().test_event_pattern().event_pattern(&pattern).event(&event);
         let body = raw_call!(ctx, op, &input, &[], request).await?;
         // An empty answer (moto without labcheck's extension) is no verdict at all.
         let Some(did_match) = body.get("Result").and_then(Value::as_bool) else {
@@ -110,7 +110,7 @@ async fn collect_rules(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
                 op,
                 &input,
                 NOT_FOUND,
-                ctx.clients.eventbridge.describe_rule().name(name).set_event_bus_name(bus.clone())
+                ctx.clients.eventbridge().describe_rule().name(name).set_event_bus_name(bus.clone())
             )
             .await?;
             Ok(found(name, decoded(body)))
@@ -120,7 +120,7 @@ async fn collect_rules(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
             let list =
                 raw_pages!(ctx, op, bus.as_deref().unwrap_or_default(), NOT_FOUND, "Rules", "NextToken", |token| ctx
                     .clients
-                    .eventbridge
+                    .eventbridge()
                     .list_rules()
                     .set_event_bus_name(bus.clone())
                     .set_next_token(token.clone()))
@@ -138,7 +138,7 @@ async fn collect_targets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Col
     let input = format!("{}/{rule}", bus.as_deref().unwrap_or_default());
     let list = raw_pages!(ctx, op, &input, NOT_FOUND, "Targets", "NextToken", |token| ctx
         .clients
-        .eventbridge
+        .eventbridge()
         .list_targets_by_rule()
         .rule(rule)
         .set_event_bus_name(bus.clone())

@@ -29,7 +29,7 @@ async fn collect_detectors(ctx: &Ctx, _sel: &Selector) -> Result<Vec<Resource>, 
     let op = "guardduty:ListDetectors";
     let ids = ctx
         .call(op, "", || async {
-            let pages = ctx.clients.guardduty.list_detectors().into_paginator().send();
+            let pages = ctx.clients.guardduty().list_detectors().into_paginator().send();
             all_pages(op, pages, &[], |page| page.detector_ids().iter().map(|id| Value::from(id.as_str())).collect())
                 .await
         })
@@ -39,7 +39,7 @@ async fn collect_detectors(ctx: &Ctx, _sel: &Selector) -> Result<Vec<Resource>, 
         let op = "guardduty:GetDetector";
         let fact = ctx
             .call(op, id, || async {
-                match ctx.clients.guardduty.get_detector().detector_id(id).send().await {
+                match ctx.clients.guardduty().get_detector().detector_id(id).send().await {
                     Ok(detector) => Ok(detector_fact(id, &detector)),
                     Err(err) => CollectError::classify(op, err, &[]).map(|()| Value::Null),
                 }

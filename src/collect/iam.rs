@@ -99,7 +99,7 @@ async fn collect_role(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Collec
     let op = "iam:GetRole";
     let fact = ctx
         .call(op, &name, || async {
-            match ctx.clients.iam.get_role().role_name(&name).send().await {
+            match ctx.clients.iam().get_role().role_name(&name).send().await {
                 Ok(out) => Ok(out.role().map(ToFact::to_fact).unwrap_or(Value::Null)),
                 Err(err) => {
                     CollectError::classify(op, err, &["NoSuchEntity", "NoSuchEntityException"]).map(|()| Value::Null)
@@ -114,7 +114,7 @@ async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
     let op = "iam:ListPolicies";
     let list = ctx
         .call(op, "Local", || async {
-            let pages = ctx.clients.iam.list_policies().scope(PolicyScopeType::Local).into_paginator().send();
+            let pages = ctx.clients.iam().list_policies().scope(PolicyScopeType::Local).into_paginator().send();
             all_pages(op, pages, &[], |page| facts(page.policies())).await
         })
         .await?;
@@ -137,7 +137,7 @@ async fn collect_attached_role_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec
     let op = "iam:ListAttachedRolePolicies";
     let list = ctx
         .call(op, role, || async {
-            let pages = ctx.clients.iam.list_attached_role_policies().role_name(role).into_paginator().send();
+            let pages = ctx.clients.iam().list_attached_role_policies().role_name(role).into_paginator().send();
             all_pages(op, pages, NO_SUCH_ENTITY, |page| facts(page.attached_policies())).await
         })
         .await?;
@@ -152,7 +152,7 @@ async fn collect_role_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
             let op = "iam:ListRolePolicies";
             let list = ctx
                 .call(op, role, || async {
-                    let pages = ctx.clients.iam.list_role_policies().role_name(role).into_paginator().send();
+                    let pages = ctx.clients.iam().list_role_policies().role_name(role).into_paginator().send();
                     all_pages(op, pages, NO_SUCH_ENTITY, |page| {
                         page.policy_names().iter().map(|n| Value::from(n.as_str())).collect()
                     })
@@ -167,7 +167,7 @@ async fn collect_role_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
         let op = "iam:GetRolePolicy";
         let fact = ctx
             .call(op, &format!("{role}/{name}"), || async {
-                match ctx.clients.iam.get_role_policy().role_name(role).policy_name(&name).send().await {
+                match ctx.clients.iam().get_role_policy().role_name(role).policy_name(&name).send().await {
                     Ok(out) => Ok(fact! {
                         "RoleName" => out.role_name(),
                         "PolicyName" => out.policy_name(),
@@ -230,7 +230,7 @@ async fn managed_document(ctx: &Ctx, arn: &str) -> Result<Value, CollectError> {
     let op = "iam:GetPolicy";
     let policy = ctx
         .call(op, arn, || async {
-            match ctx.clients.iam.get_policy().policy_arn(arn).send().await {
+            match ctx.clients.iam().get_policy().policy_arn(arn).send().await {
                 Ok(out) => Ok(out.policy().map(ToFact::to_fact).unwrap_or(Value::Null)),
                 Err(err) => CollectError::classify(op, err, NO_SUCH_ENTITY).map(|()| Value::Null),
             }
@@ -244,7 +244,7 @@ async fn managed_document(ctx: &Ctx, arn: &str) -> Result<Value, CollectError> {
 async fn policy_version_document(ctx: &Ctx, arn: &str, version: &str) -> Result<Value, CollectError> {
     let op = "iam:GetPolicyVersion";
     ctx.call(op, &format!("{arn}/{version}"), || async {
-        match ctx.clients.iam.get_policy_version().policy_arn(arn).version_id(version).send().await {
+        match ctx.clients.iam().get_policy_version().policy_arn(arn).version_id(version).send().await {
             Ok(out) => Ok(out.policy_version().and_then(|v| v.document()).map(json_document).unwrap_or(Value::Null)),
             Err(err) => CollectError::classify(op, err, NO_SUCH_ENTITY).map(|()| Value::Null),
         }

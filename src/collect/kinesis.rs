@@ -23,6 +23,6 @@ async fn collect_stream(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Coll
     let op = "kinesis:DescribeStreamSummary";
     let not_found = &["ResourceNotFoundException"];
     let body =
-        raw_call!(ctx, op, name, not_found, ctx.clients.kinesis.describe_stream_summary().stream_name(name)).await?;
+        raw_call!(ctx, op, name, not_found, ctx.clients.kinesis().describe_stream_summary().stream_name(name)).await?;
     Ok(found(name, member(body, "StreamDescriptionSummary")))
 }

@@ -48,7 +48,7 @@ pub static KEY_POLICY: Kind = Kind {
 
 async fn describe_key(ctx: &Ctx, key: &str) -> Result<Value, CollectError> {
     let op = "kms:DescribeKey";
-    let body = raw_call!(ctx, op, key, NOT_FOUND, ctx.clients.kms.describe_key().key_id(key)).await?;
+    let body = raw_call!(ctx, op, key, NOT_FOUND, ctx.clients.kms().describe_key().key_id(key)).await?;
     Ok(member(body, "KeyMetadata"))
 }
 
@@ -67,7 +67,7 @@ async fn collect_key_rotation(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let key = sel.str("key").unwrap_or_default();
     let Some(id) = key_id(ctx, key).await? else { return Ok(Vec::new()) };
     let op = "kms:GetKeyRotationStatus";
-    let body = raw_call!(ctx, op, &id, NOT_FOUND, ctx.clients.kms.get_key_rotation_status().key_id(&id)).await?;
+    let body = raw_call!(ctx, op, &id, NOT_FOUND, ctx.clients.kms().get_key_rotation_status().key_id(&id)).await?;
     Ok(found(key, body))
 }
 
@@ -75,7 +75,7 @@ async fn collect_key_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
     let key = sel.str("key").unwrap_or_default();
     let Some(id) = key_id(ctx, key).await? else { return Ok(Vec::new()) };
     let op = "kms:GetKeyPolicy";
-    let request = ctx.clients.kms.get_key_policy().key_id(&id).policy_name("default");
+    let request = ctx.clients.kms().get_key_policy().key_id(&id).policy_name("default");
     let body = raw_call!(ctx, op, &id, NOT_FOUND, request).await?;
     Ok(found(key, decode_documents(body, &["Policy"])))
 }

@@ -76,7 +76,7 @@ async fn collect_functions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
                 op,
                 name,
                 NOT_FOUND,
-                ctx.clients.lambda.get_function_configuration().function_name(name)
+                ctx.clients.lambda().get_function_configuration().function_name(name)
             )
             .await?;
             Ok(found(name, body))
@@ -85,7 +85,7 @@ async fn collect_functions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, C
             let op = "lambda:ListFunctions";
             let list = raw_pages!(ctx, op, "", NOT_FOUND, "Functions", "NextMarker", |marker| ctx
                 .clients
-                .lambda
+                .lambda()
                 .list_functions()
                 .set_marker(marker.clone()))
             .await?;
@@ -98,7 +98,7 @@ async fn collect_concurrency(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>,
     let function = sel.str("function").unwrap_or_default();
     let op = "lambda:GetFunctionConcurrency";
     let body =
-        raw_call!(ctx, op, function, NOT_FOUND, ctx.clients.lambda.get_function_concurrency().function_name(function))
+        raw_call!(ctx, op, function, NOT_FOUND, ctx.clients.lambda().get_function_concurrency().function_name(function))
             .await?;
     Ok(found(function, body))
 }
@@ -106,7 +106,7 @@ async fn collect_concurrency(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>,
 async fn collect_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let function = sel.str("function").unwrap_or_default();
     let op = "lambda:GetPolicy";
-    let body = raw_call!(ctx, op, function, NOT_FOUND, ctx.clients.lambda.get_policy().function_name(function)).await?;
+    let body = raw_call!(ctx, op, function, NOT_FOUND, ctx.clients.lambda().get_policy().function_name(function)).await?;
     Ok(found(function, decode_documents(body, &["Policy"])))
 }
 
@@ -115,7 +115,7 @@ async fn collect_aliases(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Col
     let op = "lambda:ListAliases";
     let list = raw_pages!(ctx, op, function, NOT_FOUND, "Aliases", "NextMarker", |marker| ctx
         .clients
-        .lambda
+        .lambda()
         .list_aliases()
         .function_name(function)
         .set_marker(marker.clone()))
@@ -131,7 +131,7 @@ async fn collect_event_invoke_config(ctx: &Ctx, sel: &Selector) -> Result<Vec<Re
         op,
         function,
         NOT_FOUND,
-        ctx.clients.lambda.get_function_event_invoke_config().function_name(function)
+        ctx.clients.lambda().get_function_event_invoke_config().function_name(function)
     )
     .await?;
     Ok(found(function, body))

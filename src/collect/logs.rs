@@ -104,7 +104,7 @@ async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
             .call(op, &input, || async {
                 let request = ctx
                     .clients
-                    .logs
+                    .logs()
                     .test_metric_filter()
                     .filter_pattern(pattern)
                     .set_log_event_messages(Some(messages));
@@ -130,7 +130,7 @@ async fn collect_log_groups(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
         .call(op, prefix.as_deref().unwrap_or(""), || async {
             let pages = ctx
                 .clients
-                .logs
+                .logs()
                 .describe_log_groups()
                 .set_log_group_name_prefix(prefix.clone())
                 .into_paginator()
@@ -147,7 +147,7 @@ async fn collect_metric_filters(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resourc
     let list = ctx
         .call(op, group.as_deref().unwrap_or(""), || async {
             let pages =
-                ctx.clients.logs.describe_metric_filters().set_log_group_name(group.clone()).into_paginator().send();
+                ctx.clients.logs().describe_metric_filters().set_log_group_name(group.clone()).into_paginator().send();
             all_pages(op, pages, NOT_FOUND, |page| facts(page.metric_filters())).await
         })
         .await?;
@@ -159,7 +159,7 @@ async fn collect_subscription_filters(ctx: &Ctx, sel: &Selector) -> Result<Vec<R
     let op = "logs:DescribeSubscriptionFilters";
     let list = ctx
         .call(op, &group, || async {
-            let pages = ctx.clients.logs.describe_subscription_filters().log_group_name(&group).into_paginator().send();
+            let pages = ctx.clients.logs().describe_subscription_filters().log_group_name(&group).into_paginator().send();
             all_pages(op, pages, NOT_FOUND, |page| facts(page.subscription_filters())).await
         })
         .await?;

@@ -105,10 +105,13 @@ macro_rules! services {
         pub static KINDS: LazyLock<Vec<&'static Kind>> =
             LazyLock::new(|| [$($module::KINDS),+].into_iter().flatten().copied().collect());
 
-        /// The SDK clients of one target account.
+        /// The SDK clients of one target account, each built on its first use (a lab
+        /// reads a few services of the 31).
         #[derive(Clone, Debug)]
         pub struct Clients {
-            $(pub $field: $sdk::Client,)+
+            conf: SdkConfig,
+            // Public so that a test can put a recorded client in its place.
+            $(pub $field: std::sync::OnceLock<$sdk::Client>,)+
             /// What these clients sent.
             pub log: record::CallLog,
         }
@@ -120,19 +123,22 @@ macro_rules! services {
 
             /// Clients that record into an existing log (several accounts, one tally).
             pub fn with_log(conf: &SdkConfig, log: record::CallLog) -> Self {
-                Clients {
-                    $($field: {
-                        let config = $sdk::config::Builder::from(conf)
-                            .interceptor(record::RecordCalls { prefix: $prefix, log: log.clone() });
+                Clients { conf: conf.clone(), $($field: std::sync::OnceLock::new(),)+ log }
+            }
+
+            $(
+                pub fn $field(&self) -> &$sdk::Client {
+                    self.$field.get_or_init(|| {
+                        let config = $sdk::config::Builder::from(&self.conf)
+                            .interceptor(record::RecordCalls { prefix: $prefix, log: self.log.clone() });
                         $(let config = {
-                            let ($config, $conf) = (config, conf);
+                            let ($config, $conf) = (config, &self.conf);
                             $configure
                         };)?
                         $sdk::Client::from_conf(config.build())
-                    },)+
-                    log,
+                    })
                 }
-            }
+            )+
         }
     };
 }
@@ -181,9 +187,9 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
 impl Clients {
     /// The S3 client, or one like it for another Region (a bucket is read in its own).
     pub fn s3_in(&self, region: &str) -> aws_sdk_s3::Client {
-        let config = self.s3.config();
+        let config = self.s3().config();
         if config.region().map(|r| r.as_ref()) == Some(region) {
-            return self.s3.clone();
+            return self.s3().clone();
         }
         aws_sdk_s3::Client::from_conf(
             config.to_builder().region(aws_types::region::Region::new(region.to_string())).build(),

@@ -53,7 +53,7 @@ pub static POLICY: Kind = Kind {
 
 async fn collect_organization(ctx: &Ctx, _sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let op = "organizations:DescribeOrganization";
-    let body = raw_call!(ctx, op, "", &[NOT_IN_USE], ctx.clients.organizations.describe_organization()).await?;
+    let body = raw_call!(ctx, op, "", &[NOT_IN_USE], ctx.clients.organizations().describe_organization()).await?;
     let organization = member(body, "Organization");
     let id = organization.get("Id").and_then(Value::as_str).unwrap_or("organization").to_string();
     Ok(found(id, organization))
@@ -63,7 +63,7 @@ async fn collect_roots(ctx: &Ctx, _sel: &Selector) -> Result<Vec<Resource>, Coll
     let op = "organizations:ListRoots";
     let list = raw_pages!(ctx, op, "", &[NOT_IN_USE], "Roots", "NextToken", |token| ctx
         .clients
-        .organizations
+        .organizations()
         .list_roots()
         .set_next_token(token.clone()))
     .await?;
@@ -75,7 +75,7 @@ async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
     let op = "organizations:ListPolicies";
     let list = raw_pages!(ctx, op, ty, &[NOT_IN_USE], "Policies", "NextToken", |token| ctx
         .clients
-        .organizations
+        .organizations()
         .list_policies()
         .filter(PolicyType::from(ty))
         .set_next_token(token.clone()))
@@ -85,12 +85,12 @@ async fn collect_policies(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Co
     for summary in super::keep_named(resources_from(list, "Name"), sel, "name", "Name") {
         let Some(id) = summary.fact.get("Id").and_then(Value::as_str) else { continue };
         let op = "organizations:DescribePolicy";
-        let body = raw_call!(ctx, op, id, not_found, ctx.clients.organizations.describe_policy().policy_id(id)).await?;
+        let body = raw_call!(ctx, op, id, not_found, ctx.clients.organizations().describe_policy().policy_id(id)).await?;
         let mut policy = decode_documents(member(body, "Policy"), &["Content"]);
         let op = "organizations:ListTargetsForPolicy";
         let targets = raw_pages!(ctx, op, id, not_found, "Targets", "NextToken", |token| ctx
             .clients
-            .organizations
+            .organizations()
             .list_targets_for_policy()
             .policy_id(id)
             .set_next_token(token.clone()))

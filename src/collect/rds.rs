@@ -28,7 +28,7 @@ async fn collect_db_instances(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
         .call(op, name.unwrap_or_default(), || async {
             let pages = ctx
                 .clients
-                .rds
+                .rds()
                 .describe_db_instances()
                 .set_db_instance_identifier(name.map(str::to_string))
                 .into_paginator()

@@ -52,7 +52,7 @@ async fn collect_health_checks(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
     let op = "route53:ListHealthChecks";
     let list = ctx
         .call(op, "", || async {
-            let pages = ctx.clients.route53.list_health_checks().into_paginator().send();
+            let pages = ctx.clients.route53().list_health_checks().into_paginator().send();
             all_pages(op, pages, &[], |page| facts(page.health_checks())).await
         })
         .await?;
@@ -75,7 +75,7 @@ async fn collect_record_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>,
     let op = "route53:ListHostedZonesByName";
     let zones = ctx
         .call(op, &zone, || async {
-            match ctx.clients.route53.list_hosted_zones_by_name().dns_name(&zone).max_items(1).send().await {
+            match ctx.clients.route53().list_hosted_zones_by_name().dns_name(&zone).max_items(1).send().await {
                 Ok(out) => Ok(Value::Array(facts(out.hosted_zones()))),
                 Err(err) => CollectError::classify(op, err, &[]).map(|()| Value::Null),
             }
@@ -97,7 +97,7 @@ async fn collect_record_sets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>,
             let mut items = Vec::new();
             let mut start: Option<(String, RrType, Option<String>)> = None;
             for _ in 0..MAX_PAGES {
-                let mut request = ctx.clients.route53.list_resource_record_sets().hosted_zone_id(&zone_id);
+                let mut request = ctx.clients.route53().list_resource_record_sets().hosted_zone_id(&zone_id);
                 if let Some((name, ty, id)) = start.take() {
                     request = request.start_record_name(name).start_record_type(ty).set_start_record_identifier(id);
                 }

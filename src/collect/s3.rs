@@ -147,7 +147,7 @@ async fn bucket_region(ctx: &Ctx, bucket: &str) -> Result<Option<String>, Collec
     let op = "s3:GetBucketLocation";
     let location = ctx
         .call(op, bucket, || async {
-            match ctx.clients.s3.get_bucket_location().bucket(bucket).send().await {
+            match ctx.clients.s3().get_bucket_location().bucket(bucket).send().await {
                 Ok(out) => Ok(json!({ "LocationConstraint": out.location_constraint().map(|c| c.as_str()) })),
                 Err(err) => CollectError::classify(op, err, &[NO_BUCKET]).map(|()| Value::Null),
             }

@@ -24,7 +24,7 @@ async fn collect_secrets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Col
         Some(name) => {
             let op = "secretsmanager:DescribeSecret";
             let body =
-                raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.secretsmanager.describe_secret().secret_id(name))
+                raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.secretsmanager().describe_secret().secret_id(name))
                     .await?;
             Ok(found(name, body))
         }
@@ -32,7 +32,7 @@ async fn collect_secrets(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Col
             let op = "secretsmanager:ListSecrets";
             let list = raw_pages!(ctx, op, "", NOT_FOUND, "SecretList", "NextToken", |token| ctx
                 .clients
-                .secretsmanager
+                .secretsmanager()
                 .list_secrets()
                 .set_next_token(token.clone()))
             .await?;

@@ -22,7 +22,7 @@ async fn collect_hub(ctx: &Ctx, _sel: &Selector) -> Result<Vec<Resource>, Collec
     let op = "securityhub:DescribeHub";
     // An account that has not enabled Security Hub is told InvalidAccessException.
     let not_found = &["InvalidAccessException", "ResourceNotFoundException"];
-    let body = raw_call!(ctx, op, "", not_found, ctx.clients.securityhub.describe_hub()).await?;
+    let body = raw_call!(ctx, op, "", not_found, ctx.clients.securityhub().describe_hub()).await?;
     let id = body.get("HubArn").and_then(serde_json::Value::as_str).unwrap_or("hub").to_string();
     Ok(found(id, body))
 }

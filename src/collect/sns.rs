@@ -42,7 +42,7 @@ async fn topic_arn(ctx: &Ctx, name: &str) -> Result<Option<String>, CollectError
     let op = "sns:ListTopics";
     let topics = ctx
         .call(op, "", || async {
-            let pages = ctx.clients.sns.list_topics().into_paginator().send();
+            let pages = ctx.clients.sns().list_topics().into_paginator().send();
             all_pages(op, pages, &[], |page| {
                 page.topics().iter().filter_map(|t| t.topic_arn()).map(Value::from).collect()
             })
@@ -65,7 +65,7 @@ async fn collect_topic(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
     let op = "sns:GetTopicAttributes";
     let attributes = ctx
         .call(op, &arn, || async {
-            match ctx.clients.sns.get_topic_attributes().topic_arn(&arn).send().await {
+            match ctx.clients.sns().get_topic_attributes().topic_arn(&arn).send().await {
                 Ok(out) => Ok(out.attributes().to_fact()),
                 Err(err) => CollectError::classify(op, err, NOT_FOUND).map(|()| Value::Null),
             }
@@ -84,7 +84,7 @@ async fn collect_subscriptions(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource
     let op = "sns:ListSubscriptionsByTopic";
     let list = ctx
         .call(op, &arn, || async {
-            let pages = ctx.clients.sns.list_subscriptions_by_topic().topic_arn(&arn).into_paginator().send();
+            let pages = ctx.clients.sns().list_subscriptions_by_topic().topic_arn(&arn).into_paginator().send();
             all_pages(op, pages, NOT_FOUND, |page| super::facts(page.subscriptions())).await
         })
         .await?;

@@ -25,7 +25,7 @@ const NOT_FOUND: &[&str] = &["QueueDoesNotExist", "AWS.SimpleQueueService.NonExi
 async fn collect_queue(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let name = sel.str("name").unwrap_or_default();
     let op = "sqs:GetQueueUrl";
-    let url = raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.sqs.get_queue_url().queue_name(name)).await?;
+    let url = raw_call!(ctx, op, name, NOT_FOUND, ctx.clients.sqs().get_queue_url().queue_name(name)).await?;
     let Some(url) = url.get("QueueUrl").and_then(Value::as_str) else { return Ok(Vec::new()) };
     let op = "sqs:GetQueueAttributes";
     let body = raw_call!(
@@ -33,7 +33,7 @@ async fn collect_queue(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, Colle
         op,
         url,
         NOT_FOUND,
-        ctx.clients.sqs.get_queue_attributes().queue_url(url).attribute_names(QueueAttributeName::All)
+        ctx.clients.sqs().get_queue_attributes().queue_url(url).attribute_names(QueueAttributeName::All)
     )
     .await?;
     if body.is_null() {

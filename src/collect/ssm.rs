@@ -119,7 +119,7 @@ async fn collect_parameters(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
     let op = "ssm:DescribeParameters";
     let list = raw_pages!(ctx, op, name.unwrap_or_default(), &[], "Parameters", "NextToken", |token| ctx
         .clients
-        .ssm
+        .ssm()
         .describe_parameters()
         .set_parameter_filters(filters.clone())
         .set_next_token(token.clone()))
@@ -135,7 +135,7 @@ async fn collect_associations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
     let op = "ssm:ListAssociations";
     let list = raw_pages!(ctx, op, name.unwrap_or_default(), &[], "Associations", "NextToken", |token| ctx
         .clients
-        .ssm
+        .ssm()
         .list_associations()
         .set_association_filter_list(filters.clone())
         .set_next_token(token.clone()))
@@ -145,7 +145,7 @@ async fn collect_associations(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
         let Some(id) = summary.fact.get("AssociationId").and_then(Value::as_str) else { return Ok(Value::Null) };
         let op = "ssm:DescribeAssociation";
         let not_found = &["AssociationDoesNotExist"];
-        let body = raw_call!(ctx, op, id, not_found, ctx.clients.ssm.describe_association().association_id(id)).await?;
+        let body = raw_call!(ctx, op, id, not_found, ctx.clients.ssm().describe_association().association_id(id)).await?;
         Ok(member(body, "AssociationDescription"))
     })
     .await
@@ -157,7 +157,7 @@ async fn collect_patch_baselines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
     let op = "ssm:DescribePatchBaselines";
     let list = raw_pages!(ctx, op, name.unwrap_or_default(), &[], "BaselineIdentities", "NextToken", |token| ctx
         .clients
-        .ssm
+        .ssm()
         .describe_patch_baselines()
         .set_filters(filters.clone())
         .set_next_token(token.clone()))
@@ -166,7 +166,7 @@ async fn collect_patch_baselines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resour
     read_each(listed, |identity| async move {
         let Some(id) = identity.fact.get("BaselineId").and_then(Value::as_str) else { return Ok(Value::Null) };
         let op = "ssm:GetPatchBaseline";
-        let body = raw_call!(ctx, op, id, DOES_NOT_EXIST, ctx.clients.ssm.get_patch_baseline().baseline_id(id)).await?;
+        let body = raw_call!(ctx, op, id, DOES_NOT_EXIST, ctx.clients.ssm().get_patch_baseline().baseline_id(id)).await?;
         Ok(body)
     })
     .await
@@ -183,7 +183,7 @@ async fn collect_patch_group(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>,
         &input,
         DOES_NOT_EXIST,
         ctx.clients
-            .ssm
+            .ssm()
             .get_patch_baseline_for_patch_group()
             .patch_group(group)
             .set_operating_system(os.map(OperatingSystem::from))
@@ -198,7 +198,7 @@ async fn collect_maintenance_windows(ctx: &Ctx, sel: &Selector) -> Result<Vec<Re
     let op = "ssm:DescribeMaintenanceWindows";
     let list = raw_pages!(ctx, op, name.unwrap_or_default(), &[], "WindowIdentities", "NextToken", |token| ctx
         .clients
-        .ssm
+        .ssm()
         .describe_maintenance_windows()
         .set_filters(filters.clone())
         .set_next_token(token.clone()))
@@ -208,7 +208,7 @@ async fn collect_maintenance_windows(ctx: &Ctx, sel: &Selector) -> Result<Vec<Re
         let id = window.fact["WindowId"].as_str().unwrap_or_default();
         let op = "ssm:GetMaintenanceWindow";
         let detail =
-            raw_call!(ctx, op, id, DOES_NOT_EXIST, ctx.clients.ssm.get_maintenance_window().window_id(id)).await?;
+            raw_call!(ctx, op, id, DOES_NOT_EXIST, ctx.clients.ssm().get_maintenance_window().window_id(id)).await?;
         Ok(with_detail(window.fact, detail))
     })
     .await
@@ -219,7 +219,7 @@ async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<V
     let op = "ssm:DescribeMaintenanceWindowTasks";
     let list = raw_pages!(ctx, op, window, DOES_NOT_EXIST, "Tasks", "NextToken", |token| ctx
         .clients
-        .ssm
+        .ssm()
         .describe_maintenance_window_tasks()
         .window_id(window)
         .set_next_token(token.clone()))
@@ -228,7 +228,7 @@ async fn collect_maintenance_window_tasks(ctx: &Ctx, sel: &Selector) -> Result<V
     read_each(resources_from(list, "WindowTaskId"), |task| async move {
         let op = "ssm:GetMaintenanceWindowTask";
         let input = format!("{window}/{}", task.id);
-        let request = ctx.clients.ssm.get_maintenance_window_task().window_id(window).window_task_id(&task.id);
+        let request = ctx.clients.ssm().get_maintenance_window_task().window_id(window).window_task_id(&task.id);
         let detail = raw_call!(ctx, op, &input, DOES_NOT_EXIST, request).await?;
         Ok(with_detail(task.fact, detail))
     })
@@ -240,7 +240,7 @@ async fn collect_maintenance_window_targets(ctx: &Ctx, sel: &Selector) -> Result
     let op = "ssm:DescribeMaintenanceWindowTargets";
     let list = raw_pages!(ctx, op, window, DOES_NOT_EXIST, "Targets", "NextToken", |token| ctx
         .clients
-        .ssm
+        .ssm()
         .describe_maintenance_window_targets()
         .window_id(window)
         .set_next_token(token.clone()))

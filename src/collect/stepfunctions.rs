@@ -24,7 +24,7 @@ async fn collect_state_machines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resourc
     let op = "states:ListStateMachines";
     let list = raw_pages!(ctx, op, "", &[], "stateMachines", "nextToken", |token| ctx
         .clients
-        .sfn
+        .sfn()
         .list_state_machines()
         .set_next_token(token.clone()))
     .await?;
@@ -34,7 +34,7 @@ async fn collect_state_machines(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resourc
         let op = "states:DescribeStateMachine";
         let not_found = &["StateMachineDoesNotExist"];
         let body =
-            raw_call!(ctx, op, arn, not_found, ctx.clients.sfn.describe_state_machine().state_machine_arn(arn)).await?;
+            raw_call!(ctx, op, arn, not_found, ctx.clients.sfn().describe_state_machine().state_machine_arn(arn)).await?;
         out.extend(found(item.id, decode_documents(body, &["definition"])));
     }
     Ok(out)

@@ -135,6 +135,12 @@ pub fn find_outline(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The outline for the labs at `root`, when there is one; a broken one is a diagnostic.
+fn load_outline(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Outline> {
+    let skills = find_outline(root)?;
+    read_text(&skills).and_then(|text| parse_yaml::<Outline>(&skills, &text)).map_err(|d| diagnostics.push(d)).ok()
+}
+
 fn find_lab_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -170,12 +176,7 @@ pub fn load_labs(root: &Path) -> LoadedLabs {
         });
         return loaded;
     }
-    if let Some(skills) = find_outline(root) {
-        match read_text(&skills).and_then(|text| parse_yaml::<Outline>(&skills, &text)) {
-            Ok(outline) => loaded.outline = Some(outline),
-            Err(d) => loaded.diagnostics.push(d),
-        }
-    }
+    loaded.outline = load_outline(root, &mut loaded.diagnostics);
     let mut files = Vec::new();
     if root.is_file() {
         files.push(root.to_path_buf());
@@ -206,6 +207,51 @@ pub fn load_labs(root: &Path) -> LoadedLabs {
     loaded
 }
 
+/// The labs `wanted` names (ids, or lab folders or files) from under `root`, without
+/// parsing or validating the others: a lab file's top-level `id:` line tells whether it
+/// is one of them. Whenever that is not certain (a wanted id found on no file or on
+/// several, a path), everything is loaded as [`load_labs`] does, so what is found and
+/// what is reported (did-you-mean, duplicate ids) stays the same.
+pub fn load_wanted(root: &Path, wanted: &[String]) -> LoadedLabs {
+    if wanted.is_empty() || !root.is_dir() {
+        return load_labs(root);
+    }
+    let mut files = Vec::new();
+    find_lab_files(root, 0, &mut files);
+    let ids: Vec<Option<String>> = files.iter().map(|f| top_level_id(f)).collect();
+    let mut chosen = Vec::new();
+    for w in wanted {
+        let hits: Vec<&PathBuf> =
+            files.iter().zip(&ids).filter(|(_, id)| id.as_deref() == Some(w)).map(|(f, _)| f).collect();
+        match hits.as_slice() {
+            [file] if !chosen.contains(*file) => chosen.push((*file).clone()),
+            [_] => {}
+            _ => return load_labs(root),
+        }
+    }
+    let mut loaded = LoadedLabs::default();
+    loaded.outline = load_outline(root, &mut loaded.diagnostics);
+    if !loaded.diagnostics.is_empty() {
+        return load_labs(root);
+    }
+    for file in chosen {
+        match load_lab_file(&file, loaded.outline.as_ref()) {
+            Ok(lab) => loaded.labs.push(lab),
+            Err(problems) => loaded.diagnostics.extend(problems),
+        }
+    }
+    loaded
+}
+
+/// The value of a lab file's top-level `id:` line, quotes and comment removed.
+fn top_level_id(file: &Path) -> Option<String> {
+    let text = read_text(file).ok()?;
+    let line = text.lines().find(|l| l.starts_with("id:"))?;
+    let value = line["id:".len()..].split(" #").next()?.trim();
+    let value = value.trim_matches(|c| c == '"' || c == '\'');
+    (!value.is_empty()).then(|| value.to_string())
+}
+
 /// Load a single lab folder (used by `selftest` and tests).
 pub fn load_lab_dir(dir: &Path) -> Result<Lab, Vec<Diagnostic>> {
     let outline = find_outline(dir).and_then(|p| read_text(&p).ok().and_then(|t| parse_yaml::<Outline>(&p, &t).ok()));
@@ -234,6 +280,33 @@ mod tests {
         // Brackets in quotes, comments and balanced JMESPath paths do not count.
         let fine = "a: \"[[[[\"\nb: '{{{{' # [[[[\nc: Stages[0].actions[?x == `1`]\n";
         assert_eq!(too_deep(&fine.repeat(40)), None);
+    }
+
+    #[test]
+    fn named_labs_load_alone_and_anything_uncertain_loads_everything() {
+        let labs = Path::new(env!("CARGO_MANIFEST_DIR")).join("labs");
+        let all = load_labs(&labs);
+        let one = load_wanted(&labs, &["monitoring-metric-filter-alarm".into()]);
+        assert_eq!(one.labs.len(), 1);
+        assert!(one.diagnostics.is_empty() && one.outline.is_some());
+        let same = all.find("monitoring-metric-filter-alarm").unwrap();
+        assert_eq!(format!("{:?}", one.labs[0]), format!("{same:?}"), "the same lab as a full load gives");
+        // A misspelt id, or a folder: the full load, with everything it can tell.
+        assert_eq!(load_wanted(&labs, &["monitoring-metric-filter-alarn".into()]).labs.len(), all.labs.len());
+        let folder = labs.join("monitoring/metric-filter-alarm").display().to_string();
+        assert_eq!(load_wanted(&labs, &[folder]).labs.len(), all.labs.len());
+
+        // Two files with the id: the full load, which reports both.
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a", "b"] {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+            let text = "id: \"same\" # a comment\ntitle: t\nsummary: s\nchecks: []\n";
+            std::fs::write(dir.path().join(name).join("lab.yaml"), text).unwrap();
+        }
+        assert_eq!(top_level_id(&dir.path().join("a/lab.yaml")).as_deref(), Some("same"));
+        let dup = load_wanted(dir.path(), &["same".into()]);
+        assert_eq!(dup.diagnostics, load_labs(dir.path()).diagnostics, "both files, as the full load reports them");
+        assert!(dup.diagnostics.iter().any(|d| d.file.ends_with("b/lab.yaml")));
     }
 
     #[test]

@@ -122,6 +122,28 @@ fn machine_output_schemas_are_frozen() {
     }
 }
 
+/// Completion scripts know every command and its options; the man page is roff with
+/// every command in it.
+#[test]
+fn completions_and_the_man_page_cover_every_command() {
+    let commands = ["list", "show", "run", "watch", "grade", "validate", "kinds", "policy", "selftest", "schema"];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = labcheck().args(["completions", shell]).assert().success().get_output().clone();
+        let script = stdout(&out);
+        for command in commands {
+            assert!(script.contains(command), "{shell} completes `{command}`");
+        }
+        assert!(script.contains("--feedback") && script.contains("github"), "{shell} completes options and values");
+    }
+    let out = labcheck().arg("man").assert().success().get_output().clone();
+    let page = stdout(&out);
+    assert!(page.contains(".TH labcheck 1"), "a section-1 page");
+    for command in commands {
+        assert!(page.contains(command), "the man page names `{command}`");
+    }
+    labcheck().args(["completions", "tcsh"]).assert().code(2);
+}
+
 #[test]
 fn kinds_lists_selectors_and_calls() {
     let out = labcheck().arg("kinds").assert().success().get_output().clone();

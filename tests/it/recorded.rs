@@ -45,13 +45,13 @@ fn selector(pairs: &[(&str, &str)]) -> Selector {
 
 fn pipeline_ctx(rules: &[&Rule]) -> Ctx {
     let mut c = clients();
-    c.codepipeline = mock_client!(aws_sdk_codepipeline, RuleMode::MatchAny, rules);
+    c.codepipeline = std::sync::OnceLock::from(mock_client!(aws_sdk_codepipeline, RuleMode::MatchAny, rules));
     Ctx::new(c)
 }
 
 fn config_ctx(rules: &[&Rule]) -> Ctx {
     let mut c = clients();
-    c.config = mock_client!(aws_sdk_config, RuleMode::MatchAny, rules);
+    c.config = std::sync::OnceLock::from(mock_client!(aws_sdk_config, RuleMode::MatchAny, rules));
     Ctx::new(c)
 }
 
@@ -93,11 +93,11 @@ async fn a_delegated_administrators_stack_set_is_found_as_one() {
             query_answer("ListStackInstances", &format!("<Summaries>{member}</Summaries>"))
         });
     let mut c = clients();
-    c.cloudformation = mock_client!(
+    c.cloudformation = std::sync::OnceLock::from(mock_client!(
         aws_sdk_cloudformation,
         RuleMode::MatchAny,
         &[&as_self, &as_admin, &no_instances_as_self, &instances]
-    );
+    ));
     let ctx = Ctx::new(c);
     let found =
         ctx.collect(collect::kind("cloudformation.stack_set").unwrap(), &selector(&[("name", "org-baseline")])).await;
@@ -147,8 +147,9 @@ async fn a_buckets_settings_are_asked_in_its_own_region() {
     let sent = SentRequests::default();
     let mut c = clients();
     let interceptor = sent.clone();
-    c.s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&location, &versioning], |conf| conf
-        .interceptor(interceptor.clone()));
+    c.s3 =
+        std::sync::OnceLock::from(mock_client!(aws_sdk_s3, RuleMode::MatchAny, &[&location, &versioning], |conf| conf
+            .interceptor(interceptor.clone())));
     let ctx = Ctx::new(c);
     let bucket = selector(&[("bucket", "audit-logs")]);
     let found = ctx.collect(collect::kind("s3.bucket_versioning").unwrap(), &bucket).await.unwrap();
@@ -183,7 +184,8 @@ async fn a_multi_region_trail_is_graded_outside_its_home_region() {
         .match_requests(|r| r.trail_name() == Some(ARN))
         .then_http_response(|| http(200, json!({"TrailARN": ARN, "AdvancedEventSelectors": []}).to_string()));
     let mut c = clients();
-    c.cloudtrail = mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&list, &status, &selectors]);
+    c.cloudtrail =
+        std::sync::OnceLock::from(mock_client!(aws_sdk_cloudtrail, RuleMode::MatchAny, &[&list, &status, &selectors]));
     let ctx = Ctx::new(c);
     let by_name = selector(&[("name", "org-audit")]);
     let trail = ctx.collect(collect::kind("cloudtrail.trail").unwrap(), &by_name).await.unwrap();
