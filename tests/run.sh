@@ -39,6 +39,8 @@ eval "$(bash localstack/aws_cli.sh start)"
 
 # The extension's own tests (the AWS CLI against the extended moto, on its own ports).
 bash localstack/selftest_ext.sh
+# The GitHub Action and example workflows, against GitHub's schemas.
+bash tests/lint_workflows.sh
 
 export LABCHECK_MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 export LABCHECK_MOTO_IAM_ENDPOINT="http://127.0.0.1:$MOTO_IAM_PORT"
