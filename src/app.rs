@@ -470,6 +470,11 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppEr
         .and_then(|records| gradebook::write(&args.out, &labs, loaded.outline.as_ref(), &records).map(|()| records))
         .map_err(|source| AppError::Write { path: args.out.clone(), source })?;
     bar.finish_and_clear();
+    if args.format == crate::cli::GradeFormat::Github {
+        let github = report::github::render_class(&labs, &records);
+        print!("{}", github.annotations);
+        write_step_summary(&github.summary)?;
+    }
     let errors = records.iter().filter(|r| r.error.is_some()).count();
     println!(
         "{} students graded, {} could not be ({} graded now, {kept} kept from before); gradebook in {}",

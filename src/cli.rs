@@ -205,9 +205,22 @@ pub struct GradeArgs {
     /// What a check that does not pass tells the student, in every output.
     #[arg(long, value_enum, default_value = "full")]
     pub feedback: FeedbackLevel,
+    /// What to print besides the gradebook files: `github` adds annotations for students
+    /// who could not be graded and a class summary for $GITHUB_STEP_SUMMARY.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: GradeFormat,
     /// The instructor's credentials and Region (the roles are assumed from them).
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+/// `grade --format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum GradeFormat {
+    /// A progress bar on a terminal, and one closing line.
+    Human,
+    /// GitHub Actions: annotations and a class job summary as well.
+    Github,
 }
 
 /// `--feedback`: how much a check that does not pass tells (see [`crate::feedback`]).

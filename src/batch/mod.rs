@@ -83,7 +83,7 @@ pub struct CheckRecord {
 }
 
 impl StudentRecord {
-    fn graded(student: &Student, results: &[LabResult], api_calls: u64) -> Self {
+    pub(crate) fn graded(student: &Student, results: &[LabResult], api_calls: u64) -> Self {
         let labs: Vec<LabRecord> = results
             .iter()
             .map(|r| LabRecord {
@@ -120,7 +120,7 @@ impl StudentRecord {
         }
     }
 
-    fn failed(student: &Student, labs: &[&Lab], error: String) -> Self {
+    pub(crate) fn failed(student: &Student, labs: &[&Lab], error: String) -> Self {
         let possible = labs.iter().map(|l| l.possible_points()).sum();
         StudentRecord {
             schema: SCHEMA.into(),

@@ -7,7 +7,9 @@
 //! summary stops adding failures before that and says what it left out.
 
 use super::{Report, percent};
+use crate::batch::StudentRecord;
 use crate::grade::{LabResult, Outcome, Status};
+use crate::lab::Lab;
 use std::fmt::Write as _;
 
 /// Annotations of one level GitHub shows per step.
@@ -165,6 +167,108 @@ fn summary(report: &Report, budget: usize) -> String {
     out
 }
 
+/// For `grade --format github`: an `::error` per student who could not be graded (worst
+/// first, at most 10, then a notice of how many more), a notice with the class's figures,
+/// and a summary: each lab's class average and full marks, the checks most students do
+/// not pass, and a row per student, capped like the run summary.
+pub fn render_class(labs: &[&Lab], records: &[StudentRecord]) -> Github {
+    let mut annotations = String::new();
+    let errored: Vec<&StudentRecord> = records.iter().filter(|r| r.error.is_some()).collect();
+    for r in errored.iter().take(ANNOTATIONS_PER_LEVEL) {
+        let title = format!("student {} ({}) could not be graded", r.student, r.account);
+        command(&mut annotations, "error", &title, r.error.as_deref().unwrap_or_default());
+    }
+    if errored.len() > ANNOTATIONS_PER_LEVEL {
+        let more = errored.len() - ANNOTATIONS_PER_LEVEL;
+        command(
+            &mut annotations,
+            "notice",
+            "labcheck",
+            &format!("{more} more students could not be graded: see the job summary"),
+        );
+    }
+    // Over the students graded: one who could not be is an error to fix, not a zero.
+    let (earned, possible): (u32, u32) =
+        records.iter().filter(|r| r.error.is_none()).fold((0, 0), |(e, p), r| (e + r.earned, p + r.possible));
+    let full = records.iter().filter(|r| r.error.is_none() && r.earned == r.possible).count();
+    let figures = format!(
+        "{} students, class average {}%, {full} with full marks, {} could not be graded",
+        records.len(),
+        percent(earned, possible),
+        errored.len()
+    );
+    command(&mut annotations, "notice", "labcheck", &figures);
+    Github { annotations, summary: class_summary(labs, records, &figures, SUMMARY_BUDGET) }
+}
+
+fn class_summary(labs: &[&Lab], records: &[StudentRecord], figures: &str, budget: usize) -> String {
+    let mut out =
+        format!("## labcheck: {}\n\n| lab | class average | full marks |\n| --- | ---: | ---: |\n", md(figures));
+    let graded: Vec<&StudentRecord> = records.iter().filter(|r| r.error.is_none()).collect();
+    for lab in labs {
+        let rows: Vec<_> = graded.iter().filter_map(|r| r.labs.iter().find(|l| l.id == lab.id)).collect();
+        let (earned, possible) = rows.iter().fold((0, 0), |(e, p), l| (e + l.earned, p + l.possible));
+        let full = rows.iter().filter(|l| l.earned == l.possible).count();
+        let _ = writeln!(
+            out,
+            "| {} ({}) | {}% | {full} of {} |",
+            md(&lab.title),
+            md(&lab.id),
+            percent(earned, possible),
+            rows.len()
+        );
+    }
+    // The checks most students do not pass: where the class needs help.
+    let mut missed: Vec<(String, String, usize)> = Vec::new();
+    for lab in labs {
+        for check in &lab.checks {
+            let n = graded
+                .iter()
+                .filter_map(|r| r.labs.iter().find(|l| l.id == lab.id))
+                .filter(|l| l.checks.iter().any(|c| c.id == check.id && c.status.as_str() != "PASS"))
+                .count();
+            if n > 0 {
+                missed.push((lab.id.clone(), check.id.clone(), n));
+            }
+        }
+    }
+    missed.sort_by_key(|(_, _, n)| std::cmp::Reverse(*n));
+    if !missed.is_empty() {
+        let _ =
+            writeln!(out, "\n### Checks most students do not pass\n\n| lab | check | students |\n| --- | --- | ---: |");
+        for (lab, check, n) in missed.iter().take(10) {
+            let _ = writeln!(out, "| {} | {} | {n} of {} |", md(lab), md(check), graded.len());
+        }
+    }
+    let _ = writeln!(out, "\n### Students\n\n| | student | account | points | % |\n| --- | --- | --- | ---: | ---: |");
+    let budget = budget.saturating_sub(200);
+    for (shown, r) in records.iter().enumerate() {
+        let (mark, detail) = match &r.error {
+            Some(error) => ("⚠️", format!(" {}", md(error))),
+            None if r.earned == r.possible => ("✅", String::new()),
+            None => ("❌", String::new()),
+        };
+        let row = format!(
+            "| {mark}{detail} | {} | {} | {}/{} | {} |\n",
+            md(&r.student),
+            md(&r.account),
+            r.earned,
+            r.possible,
+            r.percent
+        );
+        if out.len() + row.len() > budget {
+            let _ = writeln!(
+                out,
+                "\n…and {} more students (the summary is capped below GitHub's 1 MiB)",
+                records.len() - shown
+            );
+            break;
+        }
+        out.push_str(&row);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +340,47 @@ mod tests {
         assert!(capped.len() <= whole.len() - 100, "{} over {}", capped.len(), whole.len() - 100);
         assert!(capped.contains("more (the summary is capped below GitHub's 1 MiB)"), "{capped}");
         assert!(!whole.contains("capped"));
+    }
+
+    fn student(id: &str) -> crate::batch::roster::Student {
+        crate::batch::roster::Student {
+            id: id.into(),
+            account: "111111111111".into(),
+            role_arn: "arn:aws:iam::111111111111:role/grader".into(),
+            external_id: None,
+            session_name: None,
+            region: None,
+            params: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_class_reads_well_and_errored_students_are_annotated() {
+        let loaded = crate::lab::load_labs(std::path::Path::new("labs"));
+        let lab = loaded.find("monitoring-metric-filter-alarm").unwrap();
+        let everything: Vec<(&str, Status)> = lab.checks.iter().map(|c| (c.id.as_str(), Status::Pass)).collect();
+        let first = lab.checks[0].id.as_str();
+        let records = vec![
+            StudentRecord::graded(&student("ada"), &[graded(&lab.id, &everything)], 5),
+            StudentRecord::graded(&student("bob"), &[graded(&lab.id, &[(first, Status::Pass)])], 5),
+            StudentRecord::failed(
+                &student("eve|<b>"),
+                &[lab],
+                "cannot assume the role: AccessDenied, try again".into(),
+            ),
+        ];
+        let github = render_class(&[lab], &records);
+        insta::assert_snapshot!("github_class_annotations", github.annotations);
+        insta::assert_snapshot!("github_class_summary", github.summary);
+
+        let many: Vec<StudentRecord> =
+            (0..25).map(|i| StudentRecord::failed(&student(&format!("s{i}")), &[lab], "denied".into())).collect();
+        let log = render_class(&[lab], &many).annotations;
+        assert_eq!(log.lines().filter(|l| l.starts_with("::error ")).count(), ANNOTATIONS_PER_LEVEL);
+        assert!(log.contains("::notice title=labcheck::15 more students could not be graded"), "{log}");
+        let whole = class_summary(&[lab], &many, "x", usize::MAX);
+        let capped = class_summary(&[lab], &many, "x", whole.len() - 100);
+        assert!(capped.len() <= whole.len() - 100 && capped.contains("more students (the summary is capped"));
     }
 
     #[test]

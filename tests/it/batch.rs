@@ -206,6 +206,8 @@ async fn a_broken_account_does_not_stop_the_others() {
             common::labcheck()
                 .args(["grade", LAB, "--roster", dir.join("roster.csv").to_str().unwrap()])
                 .args(["--out", dir.join("out").to_str().unwrap(), "--endpoint-url", &url])
+                .args(["--format", "github"])
+                .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"))
                 .timeout(Duration::from_secs(120))
                 .output()
                 .unwrap()
@@ -214,6 +216,12 @@ async fn a_broken_account_does_not_stop_the_others() {
     .await
     .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    // In GitHub Actions: the student is an annotation, the class a job summary.
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(log.contains("::error title=student no-role ("), "{log}");
+    assert!(log.contains("::notice title=labcheck::3 students, "), "{log}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.starts_with("## labcheck: 3 students") && summary.contains("| ⚠️ cannot assume"), "{summary}");
     let rows: BTreeMap<String, Vec<String>> =
         gradebook_rows(dir.path()).into_iter().map(|r| (r[0].clone(), r)).collect();
     assert_eq!(rows.len(), 3);
