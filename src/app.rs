@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Schema { name } => schema(name),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
+        Command::Gradebook { lms } => gradebook_export(&load_labs(&cli.labs), lms),
     };
     done.unwrap_or_else(|err| {
         eprintln!("error: {err}");
@@ -394,6 +395,65 @@ fn schema(name: crate::cli::SchemaName) -> Result<i32, AppError> {
     };
     let schema = crate::report::v1::schema(name).expect("every SchemaName has a schema");
     println!("{}", serde_json::to_string_pretty(&schema).expect("serializes"));
+    Ok(exit::PASSED)
+}
+
+/// A gradebook as the file Canvas or Moodle imports, on stdout; what the grader should
+/// know (rows the LMS cannot match, students left out) on stderr.
+fn gradebook_export(loaded: &LoadedLabs, export: crate::cli::GradebookExport) -> Result<i32, AppError> {
+    use crate::batch::lms::{self, Columns, MoodleIdentity};
+    use crate::cli::{GradebookExport, MoodleIdentityArg};
+    let (args, identity) = match export {
+        GradebookExport::Canvas(args) => (args, None),
+        GradebookExport::Moodle { args, identity } => (args, Some(identity)),
+    };
+    let roster = crate::batch::roster::load_roster(&args.roster).map_err(|d| AppError::BadInput(d.to_string()))?;
+    print_diagnostics(&roster.problems);
+    let records: Vec<_> = crate::batch::read_results(&args.gradebook).into_values().collect();
+    if records.is_empty() {
+        return Err(AppError::BadInput(format!(
+            "{} holds no results ({}): grade the class first",
+            args.gradebook.display(),
+            crate::batch::RESULTS_FILE
+        )));
+    }
+    // The labs the class was graded on, in the order the results list them.
+    let mut lab_ids: Vec<&str> = Vec::new();
+    for lab in records.iter().flat_map(|r| &r.labs) {
+        if !lab_ids.contains(&lab.id.as_str()) {
+            lab_ids.push(&lab.id);
+        }
+    }
+    let labs = lab_ids.iter().map(|id| find_lab(loaded, id)).collect::<Result<Vec<_>, _>>()?;
+    let assignment_ids: BTreeMap<String, String> = args.assignment_ids.into_iter().collect();
+    for key in assignment_ids.keys() {
+        if key != "total" && !lab_ids.contains(&key.as_str()) {
+            return Err(AppError::BadInput(format!(
+                "--assignment-id {key}: not a lab of this gradebook (labs: {}, or total)",
+                lab_ids.join(", ")
+            )));
+        }
+    }
+    let cols = Columns {
+        total: args.total.is_some(),
+        total_name: args.total.as_deref().unwrap_or_default(),
+        assignment_ids: &assignment_ids,
+    };
+    let (file, warnings) = match identity {
+        None => lms::canvas(&labs, &roster.students, &records, &cols),
+        Some(identity) => {
+            let identity = match identity {
+                MoodleIdentityArg::Email => MoodleIdentity::Email,
+                MoodleIdentityArg::Username => MoodleIdentity::Username,
+                MoodleIdentityArg::Idnumber => MoodleIdentity::IdNumber,
+            };
+            lms::moodle(&labs, &roster.students, &records, &cols, identity)
+        }
+    };
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{file}");
     Ok(exit::PASSED)
 }
 

@@ -66,6 +66,11 @@ pub enum Command {
         #[arg(value_enum)]
         name: SchemaName,
     },
+    /// Turn a gradebook (`grade --out`) into the file an LMS imports, printed.
+    Gradebook {
+        #[command(subcommand)]
+        lms: GradebookExport,
+    },
     /// Print a completion script for a shell, e.g.
     /// `labcheck completions bash > ~/.local/share/bash-completion/completions/labcheck`.
     Completions {
@@ -212,6 +217,47 @@ pub struct GradeArgs {
     /// The instructor's credentials and Region (the roles are assumed from them).
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GradebookExport {
+    /// Canvas's gradebook import CSV: Student, ID, SIS User ID, SIS Login ID, Section, a
+    /// column per lab (or the total), and the Points Possible row.
+    Canvas(LmsArgs),
+    /// Moodle's grade import CSV: the identity column to map users from, then points and
+    /// feedback per lab (or the total).
+    Moodle {
+        #[command(flatten)]
+        args: LmsArgs,
+        /// The roster field Moodle maps users by: `email` (email), `username`
+        /// (sis_login_id) or `idnumber` (sis_user_id).
+        #[arg(long, value_enum, default_value = "email")]
+        identity: MoodleIdentityArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LmsArgs {
+    /// The gradebook folder (what `grade --out` wrote).
+    pub gradebook: PathBuf,
+    /// The roster the class was graded from, with its LMS identity fields (name, email,
+    /// sis_user_id, sis_login_id, section, canvas_id).
+    #[arg(long)]
+    pub roster: PathBuf,
+    /// One column with each student's total, by this name, instead of one per lab.
+    #[arg(long, value_name = "NAME")]
+    pub total: Option<String>,
+    /// The LMS's ID of a lab's assignment (`total` for the total column), so the import
+    /// updates it: --assignment-id LAB=ID, repeatable.
+    #[arg(long = "assignment-id", value_name = "LAB=ID", value_parser = parse_param)]
+    pub assignment_ids: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum MoodleIdentityArg {
+    Email,
+    Username,
+    Idnumber,
 }
 
 /// `grade --format`.

@@ -9,6 +9,7 @@
 
 pub mod gradebook;
 pub mod html;
+pub mod lms;
 pub mod roster;
 
 use crate::collect::{Clients, Ctx};

@@ -11,7 +11,8 @@
 //!     params: { log_group: /ada/app } # optional
 //! ```
 //! CSV: a header row with `id`, `account`, `role_arn`, and optionally `external_id`,
-//! `session_name`, `region`, and `param:NAME` columns.
+//! `session_name`, `region`, `param:NAME` columns, and the LMS identity columns `name`,
+//! `email`, `sis_user_id`, `sis_login_id`, `section`, `canvas_id` (YAML: the same keys).
 //!
 //! A bad row is reported with its file and line and left out; the valid rows are kept.
 
@@ -22,7 +23,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Student {
     /// Unique; used in file names, so letters, digits, `.`, `_`, `-`.
@@ -37,6 +38,21 @@ pub struct Student {
     pub region: Option<String>,
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+    /// How the student is known to the LMS, for `labcheck gradebook canvas|moodle`; all
+    /// optional.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub sis_user_id: Option<String>,
+    #[serde(default)]
+    pub sis_login_id: Option<String>,
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Canvas's own user ID (its gradebook export's `ID` column).
+    #[serde(default)]
+    pub canvas_id: Option<String>,
 }
 
 /// The valid students, and a diagnostic for every row left out.
@@ -165,6 +181,12 @@ fn csv_rows(path: &Path, text: &str) -> Result<Rows, Diagnostic> {
                         session_name: get("session_name"),
                         region: get("region"),
                         params,
+                        name: get("name"),
+                        email: get("email"),
+                        sis_user_id: get("sis_user_id"),
+                        sis_login_id: get("sis_login_id"),
+                        section: get("section"),
+                        canvas_id: get("canvas_id"),
                     }),
                     _ => Err("every row needs id, account and role_arn".to_string()),
                 };

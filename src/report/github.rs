@@ -347,10 +347,7 @@ mod tests {
             id: id.into(),
             account: "111111111111".into(),
             role_arn: "arn:aws:iam::111111111111:role/grader".into(),
-            external_id: None,
-            session_name: None,
-            region: None,
-            params: Default::default(),
+            ..Default::default()
         }
     }
 

@@ -126,14 +126,15 @@ fn machine_output_schemas_are_frozen() {
 /// every command in it.
 #[test]
 fn completions_and_the_man_page_cover_every_command() {
-    let commands = ["list", "show", "run", "watch", "grade", "validate", "kinds", "policy", "selftest", "schema"];
+    let commands =
+        ["list", "show", "run", "watch", "grade", "gradebook", "validate", "kinds", "policy", "selftest", "schema"];
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = labcheck().args(["completions", shell]).assert().success().get_output().clone();
         let script = stdout(&out);
         for command in commands {
             assert!(script.contains(command), "{shell} completes `{command}`");
         }
-        assert!(script.contains("--feedback") && script.contains("github"), "{shell} completes options and values");
+        assert!(script.contains("feedback") && script.contains("github"), "{shell} completes options and values");
     }
     let out = labcheck().arg("man").assert().success().get_output().clone();
     let page = stdout(&out);
@@ -142,6 +143,53 @@ fn completions_and_the_man_page_cover_every_command() {
         assert!(page.contains(command), "the man page names `{command}`");
     }
     labcheck().args(["completions", "tcsh"]).assert().code(2);
+}
+
+/// `labcheck gradebook canvas|moodle` turns a gradebook folder and its roster into the
+/// LMS's import file; a wrong assignment ID or an empty folder is a clear error.
+#[test]
+fn a_gradebook_becomes_the_file_canvas_or_moodle_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "id,account,role_arn,name,email,sis_login_id,canvas_id\n\
+         ada,111111111111,arn:aws:iam::111111111111:role/g,\"Lovelace, Ada\",ada@example.edu,ada01,1001\n",
+    )
+    .unwrap();
+    let book = dir.path().join("book");
+    std::fs::create_dir(&book).unwrap();
+    let record = serde_json::json!({
+        "schema": "labcheck.student/v1", "student": "ada", "account": "111111111111", "status": "graded",
+        "earned": 13, "possible": 15, "percent": 86.7, "api_calls": 5,
+        "labs": [{"id": "monitoring-metric-filter-alarm", "domain": "4", "earned": 13, "possible": 15, "checks": [
+            {"id": "alarm-condition", "status": "FAIL", "points": 2, "earned": 0, "message": "statistic is Average"}
+        ]}]
+    });
+    std::fs::write(book.join("results.jsonl"), format!("{record}\n")).unwrap();
+    let (book, roster) = (book.to_str().unwrap(), roster.to_str().unwrap());
+
+    let out =
+        labcheck().args(["gradebook", "canvas", book, "--roster", roster]).assert().success().get_output().clone();
+    assert_eq!(
+        stdout(&out),
+        "Student,ID,SIS User ID,SIS Login ID,Section,Turn application errors into an alarm\n\
+         Points Possible,,,,,15\n\
+         \"Lovelace, Ada\",1001,,ada01,,13\n"
+    );
+    let args = ["gradebook", "moodle", book, "--roster", roster, "--total", "AWS labs"];
+    let out = labcheck().args(args).assert().success().get_output().clone();
+    assert_eq!(
+        stdout(&out),
+        "email,AWS labs,AWS labs feedback\n\
+         ada@example.edu,13,monitoring-metric-filter-alarm: 13/15; FAIL alarm-condition: statistic is Average\n"
+    );
+    let args = ["gradebook", "canvas", book, "--roster", roster, "--assignment-id", "no-such-lab=7"];
+    let out = labcheck().args(args).assert().code(2).get_output().clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--assignment-id no-such-lab: not a lab of this gradebook"));
+    let empty = dir.path().to_str().unwrap();
+    let out = labcheck().args(["gradebook", "canvas", empty, "--roster", roster]).assert().code(2).get_output().clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no results"));
 }
 
 #[test]
