@@ -1,8 +1,9 @@
 //! Grading: run a lab's checks against one account and decide each one's status.
 //!
-//! Checks run concurrently: each starts as soon as the checks it `needs` are done. Each check collects its resources (memoised), evaluates its expectations with
-//! the matchers, and ends PASS, FAIL, ERROR (the account could not be read) or SKIP (a
-//! check it needs did not pass).
+//! Checks run concurrently: each starts as soon as the checks it `needs` are done. Each
+//! check collects its resources (memoised), evaluates its expectations with the matchers,
+//! and ends PASS, FAIL, ERROR (the account could not be read) or SKIP (a check it needs did
+//! not pass).
 
 use crate::collect::{self, CollectError, Ctx, Resource, Selector};
 use crate::expect::{Matcher, show};

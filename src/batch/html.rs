@@ -7,7 +7,6 @@ use super::StudentRecord;
 use crate::lab::Lab;
 use crate::lab::skills::Outline;
 use crate::report::percent;
-use crate::report::v1::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -97,8 +96,6 @@ pub fn render(labs: &[&Lab], outline: Option<&Outline>, records: &[StudentRecord
     let graded: Vec<&StudentRecord> = records.iter().filter(|r| r.error.is_none()).collect();
     let mut by_lab: BTreeMap<&str, Points> = BTreeMap::new();
     let mut by_domain: BTreeMap<&str, Points> = BTreeMap::new();
-    // (lab, check) -> (FAIL count, ERROR count)
-    let mut misses: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let mut total = Points::default();
     for r in &graded {
         total.add(r.earned, r.possible);
@@ -107,27 +104,18 @@ pub fn render(labs: &[&Lab], outline: Option<&Outline>, records: &[StudentRecord
             if let Some(d) = &l.domain {
                 by_domain.entry(d.as_str()).or_default().add(l.earned, l.possible);
             }
-            for c in &l.checks {
-                let entry = misses.entry((l.id.as_str(), c.id.as_str())).or_default();
-                match c.status {
-                    Status::Fail => entry.0 += 1,
-                    Status::Error => entry.1 += 1,
-                    _ => {}
-                }
-            }
         }
     }
-    let mut ranked: Vec<_> = misses.into_iter().filter(|(_, (f, e))| f + e > 0).collect();
-    ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.1.cmp(&a.1.1)).then(a.0.cmp(&b.0)));
-    let struggles = ranked
+    let struggles = super::most_missed(records)
         .into_iter()
         .take(STRUGGLES)
-        .map(|((lab, check), (fails, errors))| {
+        .map(|m| {
+            let (fails, errors) = (m.fails, m.errors);
             let share = if graded.is_empty() { 0.0 } else { 100.0 * fails as f64 / graded.len() as f64 };
             Struggle {
-                lab: lab.to_string(),
-                check: check.to_string(),
-                title: check_title(labs, lab, check),
+                title: check_title(labs, &m.lab, &m.check),
+                lab: m.lab,
+                check: m.check,
                 fails,
                 errors,
                 share: format!("{share:.0}"),
@@ -192,6 +180,7 @@ fn check_title(labs: &[&Lab], lab: &str, check: &str) -> String {
 mod tests {
     use super::*;
     use crate::batch::{CheckRecord, LabRecord};
+    use crate::report::v1::Status;
 
     fn record(student: &str, error: Option<&str>, check: Status) -> StudentRecord {
         let earned = if check == Status::Pass { 2 } else { 0 };

@@ -139,6 +139,41 @@ impl StudentRecord {
 }
 
 /// Records already in `results.jsonl` (a line cut short by a crash is ignored).
+/// A check that graded students did not pass: how many FAILed it, and how many could not
+/// be graded on it (ERROR).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missed {
+    pub lab: String,
+    pub check: String,
+    pub fails: usize,
+    pub errors: usize,
+}
+
+/// The checks the class misses, most FAILs first (then most ERRORs, then lab and check
+/// id), over the students graded: where the class needs help.
+pub fn most_missed(records: &[StudentRecord]) -> Vec<Missed> {
+    let mut misses: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for lab in records.iter().filter(|r| r.error.is_none()).flat_map(|r| &r.labs) {
+        for c in &lab.checks {
+            let entry = misses.entry((lab.id.as_str(), c.id.as_str())).or_default();
+            match c.status {
+                Status::Fail => entry.0 += 1,
+                Status::Error => entry.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    let mut ranked: Vec<Missed> = misses
+        .into_iter()
+        .filter(|(_, (fails, errors))| fails + errors > 0)
+        .map(|((lab, check), (fails, errors))| Missed { lab: lab.into(), check: check.into(), fails, errors })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.fails.cmp(&a.fails).then(b.errors.cmp(&a.errors)).then((&a.lab, &a.check).cmp(&(&b.lab, &b.check)))
+    });
+    ranked
+}
+
 pub fn read_results(out_dir: &Path) -> BTreeMap<String, StudentRecord> {
     let Ok(text) = std::fs::read_to_string(out_dir.join(RESULTS_FILE)) else { return BTreeMap::new() };
     text.lines()

@@ -146,9 +146,7 @@ fn summary(report: &Report, budget: usize) -> String {
         return out;
     }
     let _ = writeln!(out, "\n### What does not pass\n");
-    // Room for the line that says what was left out.
-    let budget = budget.saturating_sub(200);
-    for (shown, (result, o)) in found.iter().enumerate() {
+    let entries = found.iter().map(|(result, o)| {
         let mut entry =
             format!("- **{}** {} › {}: {}", o.status.as_str(), md(&result.lab.id), md(&o.title), md(&o.message));
         if let Some(hint) = &o.hint {
@@ -157,14 +155,24 @@ fn summary(report: &Report, budget: usize) -> String {
         if let Some(docs) = &o.docs {
             let _ = write!(entry, "<br>{}", link("docs", docs));
         }
-        entry.push('\n');
+        entry + "\n"
+    });
+    push_capped(&mut out, entries, found.len(), "", budget);
+    out
+}
+
+/// Append `entries` (`total` of them) while the summary stays within `budget`, then one
+/// line that says how many `what` were left out.
+fn push_capped(out: &mut String, entries: impl Iterator<Item = String>, total: usize, what: &str, budget: usize) {
+    // Room for the line that says what was left out.
+    let budget = budget.saturating_sub(200);
+    for (shown, entry) in entries.enumerate() {
         if out.len() + entry.len() > budget {
-            let _ = writeln!(out, "\n…and {} more (the summary is capped below GitHub's 1 MiB)", found.len() - shown);
-            break;
+            let _ = writeln!(out, "\n…and {} more{what} (the summary is capped below GitHub's 1 MiB)", total - shown);
+            return;
         }
         out.push_str(&entry);
     }
-    out
 }
 
 /// For `grade --format github`: an `::error` per student who could not be graded (worst
@@ -218,54 +226,35 @@ fn class_summary(labs: &[&Lab], records: &[StudentRecord], figures: &str, budget
             rows.len()
         );
     }
-    // The checks most students do not pass: where the class needs help.
-    let mut missed: Vec<(String, String, usize)> = Vec::new();
-    for lab in labs {
-        for check in &lab.checks {
-            let n = graded
-                .iter()
-                .filter_map(|r| r.labs.iter().find(|l| l.id == lab.id))
-                .filter(|l| l.checks.iter().any(|c| c.id == check.id && c.status.as_str() != "PASS"))
-                .count();
-            if n > 0 {
-                missed.push((lab.id.clone(), check.id.clone(), n));
-            }
-        }
-    }
-    missed.sort_by_key(|(_, _, n)| std::cmp::Reverse(*n));
+    let missed = crate::batch::most_missed(records);
     if !missed.is_empty() {
-        let _ =
-            writeln!(out, "\n### Checks most students do not pass\n\n| lab | check | students |\n| --- | --- | ---: |");
-        for (lab, check, n) in missed.iter().take(10) {
-            let _ = writeln!(out, "| {} | {} | {n} of {} |", md(lab), md(check), graded.len());
+        let _ = writeln!(
+            out,
+            "\n### Checks the class misses most\n\n| lab | check | FAIL | ERROR |\n| --- | --- | ---: | ---: |"
+        );
+        for m in missed.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} of {n} | {} of {n} |",
+                md(&m.lab),
+                md(&m.check),
+                m.fails,
+                m.errors,
+                n = graded.len()
+            );
         }
     }
     let _ = writeln!(out, "\n### Students\n\n| | student | account | points | % |\n| --- | --- | --- | ---: | ---: |");
-    let budget = budget.saturating_sub(200);
-    for (shown, r) in records.iter().enumerate() {
+    let rows = records.iter().map(|r| {
         let (mark, detail) = match &r.error {
             Some(error) => ("⚠️", format!(" {}", md(error))),
             None if r.earned == r.possible => ("✅", String::new()),
             None => ("❌", String::new()),
         };
-        let row = format!(
-            "| {mark}{detail} | {} | {} | {}/{} | {} |\n",
-            md(&r.student),
-            md(&r.account),
-            r.earned,
-            r.possible,
-            r.percent
-        );
-        if out.len() + row.len() > budget {
-            let _ = writeln!(
-                out,
-                "\n…and {} more students (the summary is capped below GitHub's 1 MiB)",
-                records.len() - shown
-            );
-            break;
-        }
-        out.push_str(&row);
-    }
+        let (student, account) = (md(&r.student), md(&r.account));
+        format!("| {mark}{detail} | {student} | {account} | {}/{} | {} |\n", r.earned, r.possible, r.percent)
+    });
+    push_capped(&mut out, rows, records.len(), " students", budget);
     out
 }
 
