@@ -72,12 +72,13 @@ fn pair<'a>(
     records: &'a [StudentRecord],
     warnings: &mut Vec<String>,
 ) -> Vec<(&'a Student, &'a StudentRecord)> {
-    for r in records {
-        if !roster.iter().any(|s| s.id == r.student) {
-            warnings.push(format!("{}: in the gradebook but not in the roster; left out", r.student));
-        }
+    let on_roster: std::collections::HashSet<&str> = roster.iter().map(|s| s.id.as_str()).collect();
+    for r in records.iter().filter(|r| !on_roster.contains(r.student.as_str())) {
+        warnings.push(format!("{}: in the gradebook but not in the roster; left out", r.student));
     }
-    roster.iter().filter_map(|s| records.iter().find(|r| r.student == s.id).map(|r| (s, r))).collect()
+    let by_student: std::collections::HashMap<&str, &StudentRecord> =
+        records.iter().map(|r| (r.student.as_str(), r)).collect();
+    roster.iter().filter_map(|s| by_student.get(s.id.as_str()).map(|r| (s, *r))).collect()
 }
 
 /// Canvas's gradebook import CSV, and what the grader should know (students Canvas
