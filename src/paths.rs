@@ -129,6 +129,21 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
             }),
         )),
     );
+    runtime.register_function(
+        "unique",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Array], None),
+            Box::new(|args: &[Rcvar], _: &mut Context<'_>| {
+                let mut seen: Vec<Rcvar> = Vec::new();
+                for item in args[0].as_array().into_iter().flatten() {
+                    if !seen.contains(item) {
+                        seen.push(item.clone());
+                    }
+                }
+                Ok(Arc::new(Variable::Array(seen)))
+            }),
+        )),
+    );
     let policy_question = || Signature::new(vec![ArgumentType::Any, ArgumentType::Object], None);
     runtime.register_function(
         "policy_allows",
@@ -361,6 +376,15 @@ mod tests {
         let statement = json!({"Resource": "arn:aws:s3:::Data/*"});
         assert_eq!(eval("arn_matches(Resource, 'arn:aws:s3:::Data/x')", statement.clone()), json!(true));
         assert_eq!(eval("arn_matches(Resource, 'arn:aws:s3:::data/x')", statement), json!(false));
+    }
+
+    #[test]
+    fn unique_keeps_the_first_of_each_value() {
+        let subnets = json!({"Subnets": [
+            {"AvailabilityZone": "eu-west-1a"}, {"AvailabilityZone": "eu-west-1a"}, {"AvailabilityZone": "eu-west-1b"}
+        ]});
+        assert_eq!(eval("unique(Subnets[].AvailabilityZone)", subnets), json!(["eu-west-1a", "eu-west-1b"]));
+        assert_eq!(eval("length(unique(`[]`))", json!({})), json!(0));
     }
 
     #[test]

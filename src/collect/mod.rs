@@ -39,6 +39,9 @@ pub enum SelectorType {
     Bool,
     /// A list of sample documents (events, log lines) written in the lab.
     Samples,
+    /// A list of names or ids: written as a list, or one string (a single id, or a
+    /// template whose capture is a list).
+    Strings,
 }
 
 #[derive(Debug)]
@@ -58,6 +61,11 @@ impl SelectorKey {
     /// A string key every check of the kind must give.
     pub const fn required(name: &'static str, doc: &'static str) -> Self {
         SelectorKey { name, ty: SelectorType::String, required: true, doc }
+    }
+
+    /// A list of names or ids every check of the kind must give.
+    pub const fn required_list(name: &'static str, doc: &'static str) -> Self {
+        SelectorKey { name, ty: SelectorType::Strings, required: true, doc }
     }
 
     /// An optional list of samples.
@@ -165,6 +173,13 @@ services! {
     // Path-style addressing: an emulator on 127.0.0.1 has no bucket subdomains.
     s3              s3              aws_sdk_s3                         "s3"
         with |config, conf| config.force_path_style(conf.endpoint_url().is_some()),
+    // Recorded as `s3control` (record.rs names its calls as IAM does, `s3:...`).
+    s3control       s3control       aws_sdk_s3control                  "s3control"
+        with |config, conf| match conf.endpoint_url().and_then(|url| url::Url::parse(url).ok()) {
+            Some(endpoint) => config.interceptor(s3control::PinEndpointHost::new(&endpoint)),
+            None => config,
+        },
+    sts             sts             aws_sdk_sts                        "sts",
     lambda          lambda          aws_sdk_lambda                     "lambda",
     stepfunctions   sfn             aws_sdk_sfn                        "states",
     eventbridge     eventbridge     aws_sdk_eventbridge                "events",
@@ -178,6 +193,7 @@ services! {
     rds             rds             aws_sdk_rds                        "rds",
     backup          backup          aws_sdk_backup                     "backup",
     ecs             ecs             aws_sdk_ecs                        "ecs",
+    ec2             ec2             aws_sdk_ec2                        "ec2",
 }
 
 pub fn kind(name: &str) -> Option<&'static Kind> {
@@ -255,11 +271,24 @@ impl Ctx {
 pub trait SelectorExt {
     fn str(&self, key: &str) -> Option<&str>;
     fn flag(&self, key: &str) -> bool;
+    /// A [`SelectorType::Strings`] value: the list's strings, or one string's
+    /// comma- or space-separated parts.
+    fn strings(&self, key: &str) -> Vec<String>;
 }
 
 impl SelectorExt for Selector {
     fn str(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(Value::as_str)
+    }
+
+    fn strings(&self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Some(Value::String(s)) => {
+                s.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty()).map(str::to_string).collect()
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn flag(&self, key: &str) -> bool {

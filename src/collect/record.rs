@@ -60,10 +60,13 @@ impl Intercept for RecordCalls {
 /// The IAM action of `operation` on the service with IAM prefix `prefix`: the operation's
 /// own name, except for the few S3 operations IAM names otherwise.
 pub fn iam_action(prefix: &str, operation: &str) -> String {
-    let renamed = match prefix {
-        "s3" => super::s3::IAM_ACTIONS.iter().find(|(op, _)| *op == operation).map(|(_, action)| *action),
-        _ => None,
+    let (prefix, renames) = match prefix {
+        "s3" => ("s3", super::s3::IAM_ACTIONS),
+        // S3 Control's actions are S3's in IAM.
+        "s3control" => ("s3", super::s3control::IAM_ACTIONS),
+        _ => (prefix, &[][..]),
     };
+    let renamed = renames.iter().find(|(op, _)| *op == operation).map(|(_, action)| *action);
     format!("{prefix}:{}", renamed.unwrap_or(operation))
 }
 
@@ -74,5 +77,7 @@ mod tests {
         assert_eq!(super::iam_action("s3", "GetBucketEncryption"), "s3:GetEncryptionConfiguration");
         assert_eq!(super::iam_action("s3", "GetBucketPolicy"), "s3:GetBucketPolicy");
         assert_eq!(super::iam_action("logs", "DescribeLogGroups"), "logs:DescribeLogGroups");
+        assert_eq!(super::iam_action("s3control", "GetPublicAccessBlock"), "s3:GetAccountPublicAccessBlock");
+        assert_eq!(super::iam_action("s3", "GetPublicAccessBlock"), "s3:GetBucketPublicAccessBlock");
     }
 }

@@ -60,10 +60,15 @@ pub static BUCKET_ENCRYPTION: Kind = Kind {
 
 pub static PUBLIC_ACCESS_BLOCK: Kind = Kind {
     name: "s3.public_access_block",
-    description: "A bucket's Block Public Access settings (the four flags).",
+    description: "The Block Public Access in effect on a bucket: each of the four flags is on when the bucket's own setting (Bucket) or the account's (Account) turns it on.",
     selector: BUCKET,
     one_of: &[],
-    operations: &["s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock"],
+    operations: &[
+        "s3:GetBucketLocation",
+        "s3:GetBucketPublicAccessBlock",
+        "sts:GetCallerIdentity",
+        "s3:GetAccountPublicAccessBlock",
+    ],
     unnamed_only: &[],
     cli: "aws s3api get-public-access-block --bucket B --query PublicAccessBlockConfiguration",
     collect: |ctx, sel| collect_public_access_block(ctx, sel).boxed(),
@@ -193,16 +198,39 @@ async fn collect_encryption(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, 
     .await
 }
 
+/// The Block Public Access in effect on a bucket: S3 applies the most restrictive
+/// combination of the bucket's and the account's settings, so each flag is on when
+/// either level turns it on. `Bucket` and `Account` keep each level's own flags (`null`
+/// where that level has no configuration).
 async fn collect_public_access_block(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
-    bucket_fact(
+    let bucket_level = bucket_fact(
         ctx,
         sel,
         "s3:GetBucketPublicAccessBlock",
-        &[NO_BUCKET, "NoSuchPublicAccessBlockConfiguration"],
-        |s3, b| s3.get_public_access_block().bucket(b).send(),
-        |out| out.public_access_block_configuration().to_fact(),
+        &[NO_BUCKET],
+        |s3, b| async move {
+            match s3.get_public_access_block().bucket(b).send().await {
+                Ok(out) => Ok(out.public_access_block_configuration().map(ToFact::to_fact)),
+                // A bucket with no configuration of its own.
+                Err(err) if err.code() == Some("NoSuchPublicAccessBlockConfiguration") => Ok(None),
+                Err(err) => Err(err),
+            }
+        },
+        |own: Option<Value>| json!({ "Bucket": own }),
     )
-    .await
+    .await?;
+    let Some(Resource { id: bucket, fact: bucket_level }) = bucket_level.into_iter().next() else { return Ok(vec![]) };
+    let bucket_level = bucket_level["Bucket"].clone();
+    let account_level = match super::s3control::account_public_access_block(ctx).await {
+        // An endpoint without S3 Control (an emulator) can hold no account-level setting.
+        Err(err) if err.cause == super::Cause::NotImplemented => Value::Null,
+        other => other?,
+    };
+    let on = |flag: &str| Some(bucket_level[flag] == true || account_level[flag] == true);
+    let mut fact = public_access_flags(PUBLIC_ACCESS_FLAGS.map(on));
+    fact["Bucket"] = bucket_level;
+    fact["Account"] = account_level;
+    Ok(found(bucket, fact))
 }
 
 async fn collect_policy(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>, CollectError> {
@@ -292,14 +320,24 @@ impl ToFact for ServerSideEncryptionRule {
 
 impl ToFact for PublicAccessBlockConfiguration {
     fn to_fact(&self) -> Value {
-        fact! {
-            "BlockPublicAcls" => self.block_public_acls(),
-            "IgnorePublicAcls" => self.ignore_public_acls(),
-            "BlockPublicPolicy" => self.block_public_policy(),
-            "RestrictPublicBuckets" => self.restrict_public_buckets(),
-        }
+        let c = self;
+        public_access_flags([
+            c.block_public_acls(),
+            c.ignore_public_acls(),
+            c.block_public_policy(),
+            c.restrict_public_buckets(),
+        ])
     }
 }
+
+/// The four Block Public Access flags, in [`PUBLIC_ACCESS_FLAGS`] order, as a fact (a
+/// flag AWS leaves out is off).
+pub(super) fn public_access_flags(flags: [Option<bool>; 4]) -> Value {
+    let pairs = PUBLIC_ACCESS_FLAGS.iter().zip(flags);
+    Value::Object(pairs.map(|(name, on)| (name.to_string(), Value::Bool(on.unwrap_or(false)))).collect())
+}
+
+const PUBLIC_ACCESS_FLAGS: [&str; 4] = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 
 // `Prefix` is deprecated in favour of `Filter` but still answered for older rules.
 #[allow(deprecated)]

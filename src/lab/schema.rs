@@ -41,6 +41,7 @@ fn selectors_of(kind: &Kind) -> Value {
             SelectorType::String => json!({ "type": "string" }),
             SelectorType::Bool => json!({ "type": "boolean" }),
             SelectorType::Samples => json!({ "type": "array" }),
+            SelectorType::Strings => json!({ "type": ["array", "string"], "items": { "type": "string" } }),
         };
         let mut property = ty;
         property["description"] = json!(key.doc);

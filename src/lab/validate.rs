@@ -219,12 +219,16 @@ fn check_kind(p: &mut Problems, at: &str, check: &Check) {
             SelectorType::String => value.is_string(),
             SelectorType::Bool => value.is_boolean(),
             SelectorType::Samples => value.is_array(),
+            SelectorType::Strings => {
+                value.is_string() || value.as_array().is_some_and(|l| l.iter().all(Value::is_string))
+            }
         };
         if !ok {
             let want = match spec.ty {
                 SelectorType::String => "a string",
                 SelectorType::Bool => "true or false",
                 SelectorType::Samples => "a list of samples",
+                SelectorType::Strings => "a list of strings, or one string",
             };
             p.add(format!("{at}.select.{key}"), format!("selector `{key}` must be {want}"));
         }
