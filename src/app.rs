@@ -1,7 +1,8 @@
 //! What each command does, from parsed arguments to an exit code.
 
 use crate::cli::{
-    Cli, Command, GradeArgs, KindsFormat, PolicyFormat, ReportFormat, RunArgs, SelftestArgs, SelftestFormat, WatchArgs,
+    Cli, Command, GradeArgs, GradebookAction, KindsFormat, PolicyFormat, ReportFormat, RunArgs, SelftestArgs,
+    SelftestFormat, WatchArgs,
 };
 use crate::collect::{self, Clients, Ctx};
 use crate::error::{AppError, exit};
@@ -11,6 +12,7 @@ use crate::report::{self, Report};
 use crate::target::Target;
 use anstream::{eprintln, print, println};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Run the command; its exit code (see [`crate::error`]). An error is printed here.
@@ -31,7 +33,12 @@ pub fn run(cli: Cli) -> i32 {
         Command::Schema { name } => schema(name),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
-        Command::Gradebook { lms } => gradebook_export(&load_labs(&cli.labs), lms),
+        Command::Gradebook { action: GradebookAction::Merge { out, shards } } => {
+            gradebook_merge(&load_labs(&cli.labs), &out, &shards)
+        }
+        Command::Gradebook { action: GradebookAction::Export(export) } => {
+            gradebook_export(&load_labs(&cli.labs), export)
+        }
     };
     done.unwrap_or_else(|err| {
         eprintln!("error: {err}");
@@ -239,7 +246,7 @@ fn write_step_summary(summary: &str) -> Result<(), AppError> {
         print!("\n{summary}");
         return Ok(());
     };
-    let path = std::path::PathBuf::from(path);
+    let path = PathBuf::from(path);
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -400,6 +407,38 @@ fn schema(name: crate::cli::SchemaName) -> Result<i32, AppError> {
 
 /// A gradebook as the file Canvas or Moodle imports, on stdout; what the grader should
 /// know (rows the LMS cannot match, students left out) on stderr.
+/// `gradebook merge OUT SHARD...`: the shards' results in roster order, the gradebook
+/// files written from them as `grade` writes its own, and each student's JUnit file.
+fn gradebook_merge(loaded: &LoadedLabs, out: &Path, shards: &[PathBuf]) -> Result<i32, AppError> {
+    use crate::batch::{self, gradebook, shard};
+    if shard::holds_results(out) {
+        return Err(AppError::BadInput(format!(
+            "{} already holds a gradebook ({}); merge into a new folder",
+            out.display(),
+            batch::RESULTS_FILE
+        )));
+    }
+    let merged = shard::merge(shards).map_err(|problems| AppError::BadInput(problems.join("\n")))?;
+    let labs = merged.labs.iter().map(|id| find_lab(loaded, id)).collect::<Result<Vec<_>, _>>()?;
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(out.join(gradebook::JUNIT_DIR))?;
+        for file in &merged.junit {
+            std::fs::copy(file, out.join(gradebook::JUNIT_DIR).join(file.file_name().unwrap_or_default()))?;
+        }
+        batch::write_results(out, &merged.records)?;
+        gradebook::write(out, &labs, loaded.outline.as_ref(), &merged.records)
+    };
+    write().map_err(|source| AppError::Write { path: out.to_path_buf(), source })?;
+    let errors = merged.records.iter().filter(|r| r.error.is_some()).count();
+    println!(
+        "{} shards merged: {} students graded, {errors} could not be; gradebook in {}",
+        shards.len(),
+        merged.records.len() - errors,
+        out.join(gradebook::CSV_FILE).display()
+    );
+    Ok(if errors > 0 { exit::ERROR } else { exit::PASSED })
+}
+
 fn gradebook_export(loaded: &LoadedLabs, export: crate::cli::GradebookExport) -> Result<i32, AppError> {
     use crate::batch::lms::{self, Columns, MoodleIdentity};
     use crate::cli::{GradebookExport, MoodleIdentityArg};
@@ -474,8 +513,14 @@ fn man() -> Result<i32, AppError> {
 async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppError> {
     use crate::batch::{self, BatchOptions, Event, gradebook, roster};
     let labs = select_labs(loaded, &args.lab)?;
-    let roster = roster::load_roster(&args.roster).map_err(|d| AppError::BadInput(d.to_string()))?;
+    let mut roster = roster::load_roster(&args.roster).map_err(|d| AppError::BadInput(d.to_string()))?;
     print_diagnostics(&roster.problems);
+    if let Some(part) = args.shard {
+        let ids = roster.students.iter().map(|s| s.id.clone()).collect();
+        let manifest = batch::shard::Manifest::new(part, labs.iter().map(|l| l.id.clone()).collect(), ids);
+        manifest.write(&args.out).map_err(AppError::BadInput)?;
+        roster.students.retain(|s| part.holds(&s.id));
+    }
     let existing = batch::read_results(&args.out);
     if !args.resume && !existing.is_empty() {
         return Err(AppError::BadInput(format!(

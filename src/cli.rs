@@ -66,10 +66,10 @@ pub enum Command {
         #[arg(value_enum)]
         name: SchemaName,
     },
-    /// Turn a gradebook (`grade --out`) into the file an LMS imports, printed.
+    /// Work with gradebooks (`grade --out`): merge shards into one, or print the file an LMS imports.
     Gradebook {
         #[command(subcommand)]
-        lms: GradebookExport,
+        action: GradebookAction,
     },
     /// Print a completion script for a shell, e.g.
     /// `labcheck completions bash > ~/.local/share/bash-completion/completions/labcheck`.
@@ -195,6 +195,10 @@ pub struct GradeArgs {
     /// Keep the results already in the output folder and grade only who is missing.
     #[arg(long)]
     pub resume: bool,
+    /// Grade only part I of N of the roster (e.g. 2/4), each student always in the same
+    /// part (by their id), into a folder of its own; `gradebook merge` joins the parts.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::batch::shard::Shard>,
     /// Students graded at the same time.
     #[arg(long, default_value_t = 8)]
     pub jobs: usize,
@@ -217,6 +221,22 @@ pub struct GradeArgs {
     /// The instructor's credentials and Region (the roles are assumed from them).
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GradebookAction {
+    /// Merge the folders of a sharded class (`grade --shard I/N`) into one gradebook,
+    /// the same as grading the whole roster on one machine would have written. Refuses
+    /// a shard missing or given twice, and a shard whose students are not all graded.
+    Merge {
+        /// The folder for the merged gradebook (must not hold results yet).
+        out: PathBuf,
+        /// The shards' folders, all N of them.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+    },
+    #[command(flatten)]
+    Export(GradebookExport),
 }
 
 #[derive(Debug, Subcommand)]

@@ -59,9 +59,16 @@ pub fn write(
 
 /// `junit/<student>.xml`: the student's graded labs as JUnit.
 pub fn write_junit(out_dir: &Path, student: &str, results: &[LabResult]) -> std::io::Result<()> {
-    let dir = out_dir.join("junit");
-    std::fs::create_dir_all(&dir)?;
+    let path = junit_path(out_dir, student);
+    std::fs::create_dir_all(out_dir.join(JUNIT_DIR))?;
     let target = TargetInfo::default();
     let report = Report { results, outline: None, target: &target };
-    std::fs::write(dir.join(format!("{student}.xml")), junit::render(&report))
+    std::fs::write(path, junit::render(&report))
+}
+
+pub const JUNIT_DIR: &str = "junit";
+
+/// Where a student's JUnit file goes in a gradebook folder.
+pub fn junit_path(out_dir: &Path, student: &str) -> std::path::PathBuf {
+    out_dir.join(JUNIT_DIR).join(format!("{student}.xml"))
 }

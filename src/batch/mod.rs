@@ -11,6 +11,7 @@ pub mod gradebook;
 pub mod html;
 pub mod lms;
 pub mod roster;
+pub mod shard;
 
 use crate::collect::{Clients, Ctx};
 use crate::grade::{GradeOptions, LabResult, grade_lab};
@@ -138,7 +139,6 @@ impl StudentRecord {
     }
 }
 
-/// Records already in `results.jsonl` (a line cut short by a crash is ignored).
 /// A check that graded students did not pass: how many FAILed it, and how many could not
 /// be graded on it (ERROR).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,12 +174,30 @@ pub fn most_missed(records: &[StudentRecord]) -> Vec<Missed> {
     ranked
 }
 
+/// Records already in `results.jsonl` (a line cut short by a crash is ignored).
 pub fn read_results(out_dir: &Path) -> BTreeMap<String, StudentRecord> {
     let Ok(text) = std::fs::read_to_string(out_dir.join(RESULTS_FILE)) else { return BTreeMap::new() };
     text.lines()
         .filter_map(|line| serde_json::from_str::<StudentRecord>(line).ok())
         .map(|r| (r.student.clone(), r))
         .collect()
+}
+
+/// Replace `results.jsonl` with `records`, in their order: once a run is complete, its
+/// file lists the students in roster order, whichever finished first (so that a run,
+/// resumed or not, sharded and merged or not, writes the same bytes). Written beside
+/// and renamed over, so a crash leaves the old file or the new one, never half of one.
+pub fn write_results(out_dir: &Path, records: &[StudentRecord]) -> std::io::Result<()> {
+    let mut text = String::new();
+    for record in records {
+        text.push_str(&serde_json::to_string(record).map_err(std::io::Error::other)?);
+        text.push('\n');
+    }
+    let partial = out_dir.join(format!("{RESULTS_FILE}.partial"));
+    let mut file = std::fs::File::create(&partial)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_data()?;
+    std::fs::rename(partial, out_dir.join(RESULTS_FILE))
 }
 
 /// Appends one line per record, flushed at once.
@@ -277,5 +295,17 @@ pub async fn grade_roster(
         on_event(Event::Done { record: &record, done: n, total });
         fresh.insert(record.student.clone(), record);
     }
-    Ok(students.iter().filter_map(|s| fresh.remove(&s.id).or_else(|| earlier.get(&s.id).cloned())).collect())
+    drop(file);
+    let mut records: Vec<StudentRecord> =
+        students.iter().filter_map(|s| fresh.remove(&s.id).or_else(|| earlier.get(&s.id).cloned())).collect();
+    // Results of students since taken off the roster stay in the file (after the
+    // roster's), though not in the gradebook.
+    let on_roster: std::collections::HashSet<&str> = students.iter().map(|s| s.id.as_str()).collect();
+    let gone: Vec<StudentRecord> =
+        earlier.values().filter(|r| !on_roster.contains(r.student.as_str())).cloned().collect();
+    let graded = records.len();
+    records.extend(gone);
+    write_results(&opts.out_dir, &records)?;
+    records.truncate(graded);
+    Ok(records)
 }

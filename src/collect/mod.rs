@@ -114,7 +114,7 @@ macro_rules! services {
             LazyLock::new(|| [$($module::KINDS),+].into_iter().flatten().copied().collect());
 
         /// The SDK clients of one target account, each built on its first use (a lab
-        /// reads a few services of the 31).
+        /// reads a few services of the 34).
         #[derive(Clone, Debug)]
         pub struct Clients {
             conf: SdkConfig,

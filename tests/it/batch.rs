@@ -287,14 +287,40 @@ async fn denied_and_slow_students_do_not_hold_up_the_class() {
     assert!(denied.contains("logs:DescribeLogGroups: access denied"), "{denied}");
 }
 
-/// Killed halfway (SIGKILL, then Ctrl-C), resumed: the same gradebook as a run that was
-/// never interrupted. A slowed emulator keeps the run long enough to interrupt.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_and_resumed_equals_uninterrupted() {
-    common::needs_emulators!();
-    let dir = tempfile::tempdir().unwrap();
+/// `labcheck grade LAB` of the roster in `dir` into `dir/out`, one student at a time, on
+/// the endpoint `url`, with nothing of this process's AWS settings and no output.
+fn quiet_grade(dir: &Path, out: &str, url: &str, extra: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("labcheck"));
+    cmd.current_dir(common::repo())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")])
+        .args(["grade", LAB, "--roster", dir.join("roster.csv").to_str().unwrap()])
+        .args(["--out", dir.join(out).to_str().unwrap(), "--endpoint-url", url, "--jobs", "1"])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+/// Lines of `dir/out/results.jsonl` so far.
+fn result_lines(dir: &Path, out: &str) -> usize {
+    std::fs::read_to_string(dir.join(out).join("results.jsonl")).map_or(0, |t| t.lines().count())
+}
+
+/// Wait (at most 60 s) until `dir/out` holds `n` results.
+fn wait_for_results(dir: &Path, out: &str, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while result_lines(dir, out) < n && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(result_lines(dir, out) >= n, "{out}: only {} results after 60 s", result_lines(dir, out));
+}
+
+/// 24 students in accounts of this process's own (from `first`), in every state, and
+/// their roster in `dir`.
+async fn small_class(dir: &Path, first: u64) {
     let base = common::emulator_config(&common::moto()).await;
-    let first = 430_000_000_000u64 + u64::from(std::process::id()) * 100;
     let mut csv = String::from("id,account,role_arn\n");
     for i in 0..24u64 {
         let account = first + i;
@@ -303,51 +329,107 @@ async fn killed_and_resumed_equals_uninterrupted() {
         let a = labcheck::target::assume_role(&base, &role, "setup", None).await.unwrap();
         build(&a.conf, &account.to_string(), state_of(i)).await;
     }
-    std::fs::write(dir.path().join("roster.csv"), csv).unwrap();
+    std::fs::write(dir.join("roster.csv"), csv).unwrap();
+}
+
+/// Killed halfway (SIGKILL, then Ctrl-C), resumed: the same gradebook as a run that was
+/// never interrupted. A slowed emulator keeps the run long enough to interrupt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_and_resumed_equals_uninterrupted() {
+    common::needs_emulators!();
+    let dir = tempfile::tempdir().unwrap();
+    small_class(dir.path(), 430_000_000_000u64 + u64::from(std::process::id()) * 100).await;
     let proxy = FaultProxy::start(&common::moto()).await;
     proxy.plan("DescribeLogGroups", Fault::Slow(Duration::from_millis(150)), usize::MAX);
     let (dir_path, url) = (dir.path().to_path_buf(), proxy.url.clone());
     let (whole, resumed_twice) = tokio::task::spawn_blocking(move || {
-        let run = |out: &str, extra: &[&str]| {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("labcheck"));
-            cmd.current_dir(common::repo())
-                .env_clear()
-                .env("PATH", std::env::var("PATH").unwrap_or_default())
-                .envs([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")])
-                .args(["grade", LAB, "--roster", dir_path.join("roster.csv").to_str().unwrap()])
-                .args(["--out", dir_path.join(out).to_str().unwrap(), "--endpoint-url", &url, "--jobs", "1"])
-                .args(extra)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null());
-            cmd
-        };
-        let lines = |out: &str| {
-            std::fs::read_to_string(dir_path.join(out).join("results.jsonl")).map_or(0, |t| t.lines().count())
-        };
-        let wait_for = |out: &str, n: usize| {
-            let deadline = std::time::Instant::now() + Duration::from_secs(60);
-            while lines(out) < n && std::time::Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            assert!(lines(out) >= n, "{out}: only {} results after 60 s", lines(out));
-        };
+        let run = |out: &str, extra: &[&str]| quiet_grade(&dir_path, out, &url, extra);
         // The uninterrupted run.
         assert!(run("whole", &[]).status().unwrap().success());
         // SIGKILL after 8 students, then Ctrl-C (SIGINT) after 16, then finish.
         let mut child = run("interrupted", &[]).spawn().unwrap();
-        wait_for("interrupted", 8);
+        wait_for_results(&dir_path, "interrupted", 8);
         child.kill().unwrap();
         child.wait().unwrap();
         let mut child = run("interrupted", &["--resume"]).spawn().unwrap();
-        wait_for("interrupted", 16);
+        wait_for_results(&dir_path, "interrupted", 16);
         std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
         assert_eq!(child.wait().unwrap().code(), Some(130), "Ctrl-C stops with exit code 130");
-        assert!(lines("interrupted") < 24, "the run was interrupted before its end");
+        assert!(result_lines(&dir_path, "interrupted") < 24, "the run was interrupted before its end");
         assert!(run("interrupted", &["--resume"]).status().unwrap().success());
-        let read = |out: &str| std::fs::read_to_string(dir_path.join(out).join("gradebook.csv")).unwrap();
+        let read = |out: &str| std::fs::read(dir_path.join(out).join("gradebook.csv")).unwrap();
         (read("whole"), read("interrupted"))
     })
     .await
     .unwrap();
     assert_eq!(resumed_twice, whole);
+}
+
+/// Files a merged gradebook must hold byte for byte as one run writes them.
+const GRADEBOOK_FILES: [&str; 4] = ["results.jsonl", "gradebook.csv", "gradebook.json", "gradebook.html"];
+
+/// The class in four shards, the largest killed after its first student and resumed,
+/// merged: byte for byte the gradebook of one unsharded run. Merge refuses an unfinished
+/// shard, a missing one, one given twice, and a folder that already holds a gradebook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_shards_merged_equal_one_run() {
+    use labcheck::batch::shard::Shard;
+    common::needs_emulators!();
+    let dir = tempfile::tempdir().unwrap();
+    small_class(dir.path(), 450_000_000_000u64 + u64::from(std::process::id()) * 100).await;
+    let proxy = FaultProxy::start(&common::moto()).await;
+    proxy.plan("DescribeLogGroups", Fault::Slow(Duration::from_millis(100)), usize::MAX);
+    let (dir_path, url) = (dir.path().to_path_buf(), proxy.url.clone());
+    tokio::task::spawn_blocking(move || {
+        let run = |out: &str, extra: &[&str]| quiet_grade(&dir_path, out, &url, extra);
+        assert!(run("whole", &[]).status().unwrap().success());
+        let size = |index: u32| (0..24).filter(|i| Shard { index, count: 4 }.holds(&format!("s{i:02}"))).count();
+        let largest = (1..=4).max_by_key(|i| size(*i)).unwrap();
+        assert!(size(largest) >= 2, "24 students in 4 shards: the largest holds {}", size(largest));
+        let merge = |out: &str, shards: &[u32]| {
+            let folders: Vec<String> =
+                shards.iter().map(|i| dir_path.join(format!("shard-{i}")).display().to_string()).collect();
+            common::labcheck()
+                .args(["gradebook", "merge", dir_path.join(out).to_str().unwrap()])
+                .args(folders)
+                .output()
+                .unwrap()
+        };
+        for index in 1..=4u32 {
+            let (out, shard) = (format!("shard-{index}"), format!("{index}/4"));
+            if index == largest {
+                let mut child = run(&out, &["--shard", &shard]).spawn().unwrap();
+                wait_for_results(&dir_path, &out, 1);
+                child.kill().unwrap();
+                child.wait().unwrap();
+                assert!(result_lines(&dir_path, &out) < size(index), "shard {shard} was killed before its end");
+            } else {
+                assert!(run(&out, &["--shard", &shard]).status().unwrap().success(), "shard {shard}");
+            }
+        }
+        let unfinished = merge("merged", &[1, 2, 3, 4]);
+        assert_eq!(unfinished.status.code(), Some(2));
+        let said = String::from_utf8_lossy(&unfinished.stderr);
+        assert!(said.contains(&format!("(shard {largest}/4) lacks")) && said.contains("--resume"), "{said}");
+        assert!(!dir_path.join("merged/results.jsonl").exists(), "a refused merge writes nothing");
+        let shard = format!("{largest}/4");
+        assert!(run(&format!("shard-{largest}"), &["--shard", &shard, "--resume"]).status().unwrap().success());
+
+        let missing = merge("merged", &[1, 2, 3]);
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("shard 4/4 is missing"), "{missing:?}");
+        let twice = merge("merged", &[1, 2, 3, 4, 1]);
+        assert!(String::from_utf8_lossy(&twice.stderr).contains("shard 1/4 is given twice"), "{twice:?}");
+        let merged = merge("merged", &[1, 2, 3, 4]);
+        assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+        for file in GRADEBOOK_FILES {
+            let read = |out: &str| std::fs::read(dir_path.join(out).join(file)).unwrap();
+            assert!(read("merged") == read("whole"), "{file}: the merged shards differ from one run");
+        }
+        let junit = |out: &str| std::fs::read_dir(dir_path.join(out).join("junit")).unwrap().count();
+        assert_eq!(junit("merged"), junit("whole"), "a JUnit file per graded student");
+        let again = merge("merged", &[1, 2, 3, 4]);
+        assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a gradebook"), "{again:?}");
+    })
+    .await
+    .unwrap();
 }
