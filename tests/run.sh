@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs and starts the emulators (moto
-# with labcheck's extension, the same moto enforcing IAM, and LocalStack), runs every
-# test, and stops the emulators.
+# with labcheck's extension, the same moto enforcing IAM, and LocalStack), installs the
+# browser tests' Chromium and puppeteer-core, runs every test, and stops the emulators.
 #
 #   bash tests/run.sh                 # everything
 #   bash tests/run.sh recorded::      # extra arguments go to `cargo test`
@@ -41,12 +41,15 @@ eval "$(bash localstack/aws_cli.sh start)"
 bash localstack/selftest_ext.sh
 # The GitHub Action and example workflows, against GitHub's schemas.
 bash tests/lint_workflows.sh
+# Chromium and puppeteer-core for the pages checked in a real browser (installed once).
+bash tests/browser/install.sh
 
 export LABCHECK_MOTO_ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 export LABCHECK_MOTO_IAM_ENDPOINT="http://127.0.0.1:$MOTO_IAM_PORT"
 export LABCHECK_LOCALSTACK_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT"
 # Here a test that needs the emulators fails without them instead of skipping itself.
 export LABCHECK_REQUIRE_EMULATORS=1
+export LABCHECK_REQUIRE_BROWSER=1
 
 # Keep cargo's output, and close with one line that totals every test binary.
 log=$(mktemp)

@@ -159,6 +159,15 @@ async fn roster_of_fifty_students_into_a_gradebook() {
     let first = struggles.split("<tr><td>").nth(1).unwrap();
     assert!(first.starts_with("monitoring-metric-filter-alarm/metric-filter-on-log-group"), "{first}");
     assert!(first.contains(">25 (50%)<"), "{first}");
+    // In a real browser: it loads with no error and nothing from the network, and the
+    // student table sorts on every column; the screenshot stays in target/test-output/.
+    let shot = common::browser::screenshot_path("gradebook");
+    if let Some(seen) = common::browser::check_page(&dir.path().join("out/gradebook.html"), &shot) {
+        let students = seen["tables"].as_array().unwrap().iter().find(|t| t["id"] == "students").unwrap();
+        assert_eq!(students["rows"], 50, "{seen}");
+        assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "a screenshot of the page: {}", shot.display());
+        eprintln!("gradebook.html in Chromium: {}", shot.display());
+    }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/gradebook.json")).unwrap()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 50);

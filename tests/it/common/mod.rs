@@ -1,6 +1,7 @@
 //! Shared by the integration tests: the emulator endpoints and the binary.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod proxy;
 
 use std::path::PathBuf;
