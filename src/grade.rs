@@ -180,10 +180,7 @@ pub async fn grade_lab(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> LabResult {
 
 /// Grade one lab with the candidates `choices` names.
 async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices) -> LabResult {
-    let mut params = lab.param_values(&opts.params);
-    if let Some(region) = ctx.clients.logs().config().region() {
-        params.insert(crate::lab::GRADED_REGION.into(), Value::String(region.to_string()));
-    }
+    let params = lab_vars(lab, ctx, opts);
     let mut done: HashMap<String, Outcome> = HashMap::new();
     let mut pending: Vec<&Check> = lab.checks.iter().collect();
     // Each check starts as soon as the checks it needs are graded, not when a whole
@@ -195,7 +192,7 @@ async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices
             pending.into_iter().partition(|c| c.needs.iter().all(|n| done.contains_key(n)));
         pending = waiting;
         for check in ready {
-            let vars = vars_for(check, params, &done);
+            let vars = vars_for(check, params, |id| done.get(id));
             running.push(async move {
                 let outcome = match vars {
                     Ok(vars) => run_check(check, ctx, vars, opts, choices.get(&check.id).copied().unwrap_or(0)).await,
@@ -220,6 +217,16 @@ async fn grade_with(lab: &Lab, ctx: &Ctx, opts: &GradeOptions, choices: &Choices
     LabResult { lab: lab.clone(), outcomes }
 }
 
+/// The variables every check of the lab sees: its params (with `--param` overrides) and
+/// the Region being graded.
+pub fn lab_vars(lab: &Lab, ctx: &Ctx, opts: &GradeOptions) -> Vars {
+    let mut params = lab.param_values(&opts.params);
+    if let Some(region) = ctx.clients.logs().config().region() {
+        params.insert(crate::lab::GRADED_REGION.into(), Value::String(region.to_string()));
+    }
+    params
+}
+
 /// A passing check hands on what the checks it needs captured, so a check two steps
 /// down a `needs` chain sees every capture above it.
 fn inherit_captures(check: &Check, outcome: &mut Outcome, done: &HashMap<String, Outcome>) {
@@ -235,12 +242,16 @@ fn inherit_captures(check: &Check, outcome: &mut Outcome, done: &HashMap<String,
     }
 }
 
-/// Params plus the captures of every needed check; the first needed check that did not
-/// pass otherwise.
-fn vars_for(check: &Check, params: &Vars, done: &HashMap<String, Outcome>) -> Result<Vars, String> {
+/// Params plus the captures of every needed check (`graded` finds a check's outcome);
+/// the first needed check that did not pass otherwise.
+pub fn vars_for<'a>(
+    check: &Check,
+    params: &Vars,
+    graded: impl Fn(&str) -> Option<&'a Outcome>,
+) -> Result<Vars, String> {
     let mut vars = params.clone();
     for need in &check.needs {
-        let Some(outcome) = done.get(need).filter(|o| o.status == Status::Pass) else {
+        let Some(outcome) = graded(need).filter(|o| o.status == Status::Pass) else {
             return Err(need.clone());
         };
         vars.extend(outcome.captures.clone());
@@ -338,16 +349,17 @@ async fn run_check(check: &Check, ctx: &Ctx, vars: Vars, opts: &GradeOptions, ch
 }
 
 /// A check with its templates filled in.
-struct Rendered {
-    title: String,
-    hint: Option<String>,
-    selector: Selector,
-    expectations: Vec<Compiled>,
-    capture: Vec<(String, jmespath::Expression<'static>, bool)>,
+pub struct Rendered {
+    pub title: String,
+    pub hint: Option<String>,
+    pub selector: Selector,
+    pub expectations: Vec<Compiled>,
+    /// Each capture's name, path, and whether every element of the list is a candidate.
+    pub capture: Vec<(String, jmespath::Expression<'static>, bool)>,
 }
 
 impl Rendered {
-    fn new(check: &Check, vars: &Vars) -> Result<Rendered, String> {
+    pub fn new(check: &Check, vars: &Vars) -> Result<Rendered, String> {
         let text = |s: &str| template::render_str(s, vars).map_err(|e| e.to_string());
         let value = |v: &Value| template::render_value(v, vars).map_err(|e| e.to_string());
         let mut selector = Selector::new();
@@ -506,7 +518,6 @@ pub enum Verdict {
     },
 }
 
-/// Decide a check over the selected resources. Pure: no AWS, no time.
 /// An expectation ready to run: its path parsed once, its matcher built.
 pub struct Compiled {
     pub expectation: Expectation,
@@ -522,28 +533,29 @@ impl Compiled {
     }
 }
 
+/// Every expectation evaluated on one resource, in the check's order.
+pub fn findings(resource: &Resource, expectations: &[Compiled]) -> Vec<Finding> {
+    expectations
+        .iter()
+        .map(|c| {
+            let found = search(&c.path, &resource.fact);
+            Finding {
+                path: c.expectation.path.clone(),
+                what: c.expectation.label.clone().unwrap_or_else(|| c.expectation.path.clone()),
+                expected: c.matcher.describe(),
+                ok: c.matcher.test(&found),
+                found,
+            }
+        })
+        .collect()
+}
+
+/// Decide a check over the selected resources. Pure: no AWS, no time.
 pub fn evaluate(resources: &[Resource], expectations: &[Compiled], mode: MatchMode) -> Verdict {
     if resources.is_empty() {
         return Verdict::NoResources;
     }
-    let per_resource: Vec<Vec<Finding>> = resources
-        .iter()
-        .map(|r| {
-            expectations
-                .iter()
-                .map(|c| {
-                    let found = search(&c.path, &r.fact);
-                    Finding {
-                        path: c.expectation.path.clone(),
-                        what: c.expectation.label.clone().unwrap_or_else(|| c.expectation.path.clone()),
-                        expected: c.matcher.describe(),
-                        ok: c.matcher.test(&found),
-                        found,
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let per_resource: Vec<Vec<Finding>> = resources.iter().map(|r| findings(r, expectations)).collect();
     let passes = |f: &Vec<Finding>| f.iter().all(|x| x.ok);
     match mode {
         MatchMode::Any => match (0..resources.len()).filter(|&i| passes(&per_resource[i])).collect::<Vec<_>>() {
@@ -656,11 +668,11 @@ mod tests {
         let mut b = base_outcome(&lab.checks[1], Status::Pass, String::new());
         inherit_captures(&lab.checks[1], &mut b, &done);
         done.insert("b".to_string(), b);
-        let vars = vars_for(&lab.checks[2], &Vars::new(), &done).unwrap();
+        let vars = vars_for(&lab.checks[2], &Vars::new(), |id| done.get(id)).unwrap();
         assert_eq!(vars.get("rule_name"), Some(&json!("s3-sse")));
         // A failed link in the chain hands on nothing: the check is skipped.
         done.get_mut("b").unwrap().status = Status::Fail;
-        assert_eq!(vars_for(&lab.checks[2], &Vars::new(), &done), Err("b".to_string()));
+        assert_eq!(vars_for(&lab.checks[2], &Vars::new(), |id| done.get(id)), Err("b".to_string()));
     }
 
     #[test]

@@ -65,6 +65,91 @@ pub fn var_names(path: &str) -> Vec<String> {
     names
 }
 
+/// Text written over several lines (a long path, an error), on one.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `name` is a JMESPath identifier that needs no quotes (`retentionInDays`).
+pub fn is_plain_identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The functions labcheck adds to JMESPath (the AWS CLI's `--query` has none of them).
+pub const LABCHECK_FUNCTIONS: &[&str] = &[
+    "action_matches",
+    "arn_matches",
+    "lower",
+    "policy_allows",
+    "policy_denies",
+    "role_allows",
+    "canonical_policy",
+    "arn_part",
+    "sfn_states",
+    "sfn_error",
+    "sh_fails_with",
+    "yaml",
+    "items",
+    "var",
+];
+
+/// The functions of [`LABCHECK_FUNCTIONS`] a path calls, in reading order, each once.
+pub fn labcheck_functions_in(path: &str) -> Vec<&'static str> {
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut stack: Vec<Ast> = compile(path).map(|e| vec![e.as_ast().clone()]).unwrap_or_default();
+    while let Some(node) = stack.pop() {
+        if let Ast::Function { name, .. } = &node
+            && let Some(known) = LABCHECK_FUNCTIONS.iter().find(|f| *f == name)
+            && !found.contains(known)
+        {
+            found.push(known);
+        }
+        let mut children = children(node);
+        children.reverse();
+        stack.extend(children);
+    }
+    found
+}
+
+/// A policy question a path asks of the fact itself (`policy_allows(Attributes.Policy,
+/// {...})`): the function, and the expressions that give its policies and its question.
+pub struct PolicyQuestion {
+    pub function: String,
+    pub policies: Expression<'static>,
+    pub question: Expression<'static>,
+}
+
+/// The policy questions (`policy_allows`, `policy_denies`, `role_allows`) a path asks of
+/// the whole fact: those outside any projection or sub-expression, whose arguments can
+/// be evaluated on the fact alone to show what was asked.
+pub fn policy_questions(path: &str) -> Vec<PolicyQuestion> {
+    let mut questions = Vec::new();
+    let mut stack: Vec<Ast> = compile(path).map(|e| vec![e.as_ast().clone()]).unwrap_or_default();
+    while let Some(node) = stack.pop() {
+        match node {
+            Ast::Function { name, args, .. }
+                if ["policy_allows", "policy_denies", "role_allows"].contains(&name.as_str()) && args.len() == 2 =>
+            {
+                let expression = |ast: &Ast| Expression::new(format!("argument of {name}"), ast.clone(), &RUNTIME);
+                questions.push(PolicyQuestion {
+                    policies: expression(&args[0]),
+                    question: expression(&args[1]),
+                    function: name,
+                });
+            }
+            // These evaluate their operands on the same value as themselves.
+            Ast::Comparison { .. } | Ast::And { .. } | Ast::Or { .. } | Ast::Not { .. } | Ast::Function { .. } => {
+                let mut children = children(node);
+                children.reverse();
+                stack.extend(children);
+            }
+            _ => {}
+        }
+    }
+    questions
+}
+
 /// Whether the path reads a field of a negation (`!a.b`): JMESPath binds `!` tighter than
 /// `.`, so that reads `.b` of `!a` (a boolean), always null, and a filter on it never
 /// holds. The author meant `!(a.b)`.
@@ -471,6 +556,30 @@ mod tests {
             eval("items(InputPathsMap)[?[1] == '$.detail.pipeline'] | [0]", map),
             json!(["pipeline", "$.detail.pipeline"])
         );
+    }
+
+    #[test]
+    fn labcheck_functions_are_those_registered() {
+        for name in LABCHECK_FUNCTIONS {
+            assert!(RUNTIME.get_function(name).is_some(), "{name}");
+        }
+        assert_eq!(labcheck_functions_in("length(a) > `0` && lower(b) == 'x'"), ["lower"]);
+        assert_eq!(labcheck_functions_in("policy_allows(P, {resource: var('t')})"), ["policy_allows", "var"]);
+        assert!(labcheck_functions_in("MetricAlarms[?contains(@, ':sns:')]").is_empty());
+    }
+
+    #[test]
+    fn policy_questions_are_found_where_they_read_the_fact() {
+        let fact = json!({"P": {"Statement": []}, "Arn": "arn:aws:sqs:us-east-1:111122223333:q"});
+        let questions = policy_questions("!policy_allows(P, {action: 'sqs:SendMessage', resource: Arn}) && `true`");
+        assert_eq!(questions.len(), 1);
+        assert_eq!(questions[0].function, "policy_allows");
+        assert_eq!(crate::grade::search(&questions[0].policies, &fact), json!({"Statement": []}));
+        assert_eq!(
+            crate::grade::search(&questions[0].question, &fact)["resource"],
+            json!("arn:aws:sqs:us-east-1:111122223333:q")
+        );
+        assert!(policy_questions("Roles[?role_allows(@, {action: 'x:Y'})]").is_empty(), "asked of each element");
     }
 
     #[test]

@@ -81,7 +81,7 @@ async fn collect_pattern_test(ctx: &Ctx, sel: &Selector) -> Result<Vec<Resource>
 }
 
 /// `sample` with the fields TestEventPattern requires, where it has none of its own.
-fn with_envelope(mut sample: Value, n: usize) -> Value {
+pub(crate) fn with_envelope(mut sample: Value, n: usize) -> Value {
     if let Some(event) = sample.as_object_mut() {
         let placeholders = [
             ("id", Value::from(format!("labcheck-sample-{n}"))),

@@ -390,6 +390,15 @@ impl Kind {
     }
 }
 
+/// A kind's `cli` as the command and the note after it in parentheses, if any:
+/// `aws sqs get-queue-attributes ... (with QueueUrl)` is the command and `with QueueUrl`.
+pub fn split_cli_note(cli: &str) -> (&str, Option<&str>) {
+    match cli.rfind(" (") {
+        Some(at) if cli.ends_with(')') => (&cli[..at], Some(&cli[at + 2..cli.len() - 1])),
+        _ => (cli, None),
+    }
+}
+
 /// The kinds as a Markdown table (the README's): name, selectors, the CLI command whose
 /// output equals the fact.
 pub fn kinds_markdown() -> String {
@@ -405,10 +414,8 @@ pub fn kinds_markdown() -> String {
         }
         let selectors = if selectors.is_empty() { "none".to_string() } else { selectors.join(", ") };
         // "command (note)": the note stays prose.
-        let (command, note) = match kind.cli.rfind(" (") {
-            Some(at) if kind.cli.ends_with(')') => (&kind.cli[..at], &kind.cli[at..]),
-            _ => (kind.cli, ""),
-        };
+        let (command, note) = split_cli_note(kind.cli);
+        let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
         out.push_str(&format!("| {} | {selectors} | {}{note} |\n", code(kind.name), code(command)));
     }
     out

@@ -119,6 +119,31 @@ impl Check {
     pub fn emulated_on(&self, emulator: &str) -> bool {
         !self.not_emulated.contains_key(emulator)
     }
+
+    /// The params and captures this check reads, each with the field that reads it
+    /// (`select.name`, `expect[0].path`, `title`), in the check's order: `{{ name }}` in
+    /// selector values, matcher values, the title and the hint, and `var('name')` in paths.
+    pub fn variables_used(&self) -> Vec<(String, String)> {
+        let mut used: Vec<(String, String)> = Vec::new();
+        for (key, value) in &self.select {
+            used.extend(template::names_in_value(value).into_iter().map(|n| (format!("select.{key}"), n.to_string())));
+        }
+        for (i, e) in self.expect.iter().enumerate() {
+            let read = crate::paths::var_names(&e.path).into_iter();
+            used.extend(read.map(|n| (format!("expect[{i}].path"), n)));
+            let values = [&e.equals, &e.not_equals, &e.contains].into_iter().flatten().cloned();
+            let values = values.chain(e.one_of.iter().flatten().cloned()).chain(e.matches.clone().map(Value::String));
+            for v in values {
+                used.extend(template::names_in_value(&v).into_iter().map(|n| (format!("expect[{i}]"), n.to_string())));
+            }
+        }
+        for (field, text) in [("title", Some(&self.title)), ("hint", self.hint.as_ref())] {
+            if let Some(text) = text {
+                used.extend(template::names(text).map(|n| (field.to_string(), n.to_string())));
+            }
+        }
+        used
+    }
 }
 
 fn one() -> u32 {

@@ -7,7 +7,6 @@ use super::skills::Outline;
 use super::template;
 use super::{Check, Diagnostic, Lab};
 use crate::collect::{self, SelectorType};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 
 /// Longest `eventually` timeout a check may ask for, in seconds.
@@ -107,7 +106,10 @@ pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Dia
                 p.add(format!("{at}.capture.{name}"), "capture names are letters, digits and underscores");
             }
             if let Err(err) = crate::paths::compile(path.path()) {
-                p.add(format!("{at}.capture.{name}"), format!("invalid JMESPath: {}", one_line(&err.to_string())));
+                p.add(
+                    format!("{at}.capture.{name}"),
+                    format!("invalid JMESPath: {}", crate::paths::one_line(&err.to_string())),
+                );
             }
             mine.insert(name);
         }
@@ -191,10 +193,6 @@ fn is_identifier(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn check_kind(p: &mut Problems, at: &str, check: &Check) {
     let Some(kind) = collect::kind(&check.kind) else {
         let hint = did_you_mean(&check.kind, collect::KINDS.iter().map(|k| k.name))
@@ -247,7 +245,10 @@ fn check_expectations(p: &mut Problems, at: &str, check: &Check) {
     for (i, e) in check.expect.iter().enumerate() {
         let here = format!("{at}.expect[{i}]");
         if let Err(err) = crate::paths::compile(&e.path) {
-            p.add(format!("{here}.path"), format!("invalid JMESPath `{}`: {}", e.path, one_line(&err.to_string())));
+            p.add(
+                format!("{here}.path"),
+                format!("invalid JMESPath `{}`: {}", e.path, crate::paths::one_line(&err.to_string())),
+            );
         }
         if template::names(&e.path).next().is_some() {
             p.add(format!("{here}.path"), "templates are not allowed in paths; use a selector or a capture");
@@ -269,25 +270,8 @@ fn check_expectations(p: &mut Problems, at: &str, check: &Check) {
 fn check_templates(p: &mut Problems, at: &str, check: &Check, captures: &BTreeSet<&str>) {
     let known =
         |name: &str| p.lab.params.contains_key(name) || captures.contains(name) || name == crate::lab::GRADED_REGION;
-    let mut used: Vec<(String, String)> = Vec::new();
-    for (key, value) in &check.select {
-        used.extend(template::names_in_value(value).into_iter().map(|n| (format!("{at}.select.{key}"), n.to_string())));
-    }
-    for (i, e) in check.expect.iter().enumerate() {
-        let read = crate::paths::var_names(&e.path).into_iter();
-        used.extend(read.map(|n| (format!("{at}.expect[{i}].path"), n)));
-        let values = [&e.equals, &e.not_equals, &e.contains].into_iter().flatten().cloned();
-        let values = values.chain(e.one_of.iter().flatten().cloned()).chain(e.matches.clone().map(Value::String));
-        for v in values {
-            used.extend(template::names_in_value(&v).into_iter().map(|n| (format!("{at}.expect[{i}]"), n.to_string())));
-        }
-    }
-    for (field, text) in [("title", Some(&check.title)), ("hint", check.hint.as_ref())] {
-        if let Some(text) = text {
-            used.extend(template::names(text).map(|n| (format!("{at}.{field}"), n.to_string())));
-        }
-    }
-    let missing: Vec<_> = used.into_iter().filter(|(_, name)| !known(name)).collect();
+    let used = check.variables_used().into_iter().map(|(field, name)| (format!("{at}.{field}"), name));
+    let missing: Vec<_> = used.filter(|(_, name)| !known(name)).collect();
     for (field, name) in missing {
         let names = p.lab.params.keys().map(String::as_str).chain(captures.iter().copied());
         let hint = did_you_mean(&name, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();

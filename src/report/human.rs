@@ -9,10 +9,10 @@ use crate::grade::{Outcome, Status};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
+pub(super) const BOLD: Style = Style::new().bold();
+pub(super) const DIM: Style = Style::new().dimmed();
 
-fn status_style(s: Status) -> Style {
+pub(super) fn status_style(s: Status) -> Style {
     let color = match s {
         Status::Pass => AnsiColor::Green,
         Status::Fail => AnsiColor::Red,
@@ -63,7 +63,12 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
-    let t = report.target;
+    write_target(&mut out, report.target);
+    out
+}
+
+/// The account graded: `Graded: profile … · region … · endpoint …`, when any is known.
+pub(super) fn write_target(out: &mut String, t: &crate::target::TargetInfo) {
     let mut target = Vec::new();
     if let Some(p) = &t.profile {
         target.push(format!("profile {p}"));
@@ -77,7 +82,6 @@ pub fn render(report: &Report) -> String {
     if !target.is_empty() {
         let _ = writeln!(out, "{DIM}Graded: {}{DIM:#}", target.join(" · "));
     }
-    out
 }
 
 fn counts(parts: &[(usize, &str)]) -> String {

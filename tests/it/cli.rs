@@ -296,24 +296,7 @@ mod graded_run {
     /// the log group (with retention) and a metric filter whose pattern is lowercase.
     async fn account() -> &'static Vec<(String, String)> {
         static ENV: OnceCell<Vec<(String, String)>> = OnceCell::const_new();
-        ENV.get_or_init(|| async {
-            let conf = common::emulator_config(&common::moto()).await;
-            let a = labcheck::target::assume_role(&conf, &role(), "snapshot", None).await.unwrap();
-            let filter = common::Filter {
-                name: "app-errors",
-                pattern: "\"error\"",
-                metric: "ApplicationErrors",
-                namespace: "LabCheck/App",
-            };
-            common::build_log_group(&a.conf, Some(filter)).await;
-            vec![
-                ("AWS_ACCESS_KEY_ID".into(), a.access_key_id),
-                ("AWS_SECRET_ACCESS_KEY".into(), a.secret_access_key),
-                ("AWS_SESSION_TOKEN".into(), a.session_token),
-                ("AWS_ENDPOINT_URL".into(), common::moto()),
-            ]
-        })
-        .await
+        ENV.get_or_init(|| async { common::half_built_monitoring_account(&role(), "snapshot").await }).await
     }
 
     async fn run(format: &str) -> (i32, String) {

@@ -333,35 +333,6 @@ async fn a_capture_binds_the_candidate_that_completes_the_chain() {
     assert_eq!(describe_rules.num_calls(), 1, "the other grading reads the memo");
 }
 
-/// Clients whose every call is answered from `answers`: the first answer whose `request`
-/// text the request holds (its method and URI, `X-Amz-Target` header and body), else a
-/// 400 that names the request, so a case missing an answer fails loudly.
-fn replaying(answers: Vec<labcheck::lab::scenario::RecordedAnswer>) -> Ctx {
-    use aws_credential_types::{Credentials, provider::SharedCredentialsProvider};
-    let client = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
-        let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let body = request.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
-        let text = format!("{} {}\n{target}\n{body}", request.method(), request.uri());
-        match answers.iter().find(|a| text.contains(&a.request)) {
-            Some(answer) => http::Response::builder().status(answer.http_status).body(answer.body.clone()).unwrap(),
-            None => http::Response::builder()
-                .status(400)
-                .body(json!({"__type": "NoRecordedAnswer", "message": text}).to_string())
-                .unwrap(),
-        }
-    });
-    let conf = aws_types::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_types::region::Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKID", "SECRET", None, None, "recorded",
-        )))
-        .retry_config(aws_config::retry::RetryConfig::disabled())
-        .http_client(client)
-        .build();
-    Ctx::new(Clients::new(&conf))
-}
-
 /// The checks an emulator cannot show are proven on AWS's answers instead: each case of a
 /// lab's `recorded.yaml` grades the lab against its answers, and the check must reach the
 /// case's status. `labcheck validate` requires a passing and a failing case for every
@@ -374,7 +345,8 @@ async fn checks_no_emulator_shows_are_proven_on_recorded_answers() {
     let mut proven = 0;
     for lab in &loaded.labs {
         for case in load_recorded(lab).unwrap_or_else(|e| panic!("{}: {e:?}", lab.id)) {
-            let result = grade_lab(lab, &replaying(case.answers.clone()), &GradeOptions::default()).await;
+            let result =
+                grade_lab(lab, &crate::common::replaying(case.answers.clone()), &GradeOptions::default()).await;
             let outcome = result.outcomes.iter().find(|o| o.id == case.check).expect("the case's check");
             let want = match case.status {
                 RecordedStatus::Pass => Status::Pass,

@@ -81,6 +81,23 @@ pub async fn emulator_config(endpoint: &str) -> aws_types::SdkConfig {
         .await
 }
 
+/// A learner's half-finished monitoring lab, in an account of its own on moto (reached
+/// through `role`): the log group kept 14 days, and a metric filter whose pattern is
+/// lowercase. The environment that reaches it.
+pub async fn half_built_monitoring_account(role: &str, session: &str) -> Vec<(String, String)> {
+    let conf = emulator_config(&moto()).await;
+    let a = labcheck::target::assume_role(&conf, role, session, None).await.unwrap();
+    let filter =
+        Filter { name: "app-errors", pattern: "\"error\"", metric: "ApplicationErrors", namespace: "LabCheck/App" };
+    build_log_group(&a.conf, Some(filter)).await;
+    vec![
+        ("AWS_ACCESS_KEY_ID".into(), a.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY".into(), a.secret_access_key),
+        ("AWS_SESSION_TOKEN".into(), a.session_token),
+        ("AWS_ENDPOINT_URL".into(), moto()),
+    ]
+}
+
 /// A metric filter for the monitoring lab's log group.
 pub struct Filter<'a> {
     pub name: &'a str,
@@ -110,4 +127,33 @@ pub async fn build_log_group(conf: &aws_types::SdkConfig, filter: Option<Filter<
         .send()
         .await
         .unwrap();
+}
+
+/// Clients whose every call is answered from `answers`: the first answer whose `request`
+/// text the request holds (its method and URI, `X-Amz-Target` header and body), else a
+/// 400 that names the request, so a case missing an answer fails loudly.
+pub fn replaying(answers: Vec<labcheck::lab::scenario::RecordedAnswer>) -> labcheck::collect::Ctx {
+    use aws_credential_types::{Credentials, provider::SharedCredentialsProvider};
+    let client = aws_smithy_http_client::test_util::infallible_client_fn(move |request| {
+        let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let body = request.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
+        let text = format!("{} {}\n{target}\n{body}", request.method(), request.uri());
+        match answers.iter().find(|a| text.contains(&a.request)) {
+            Some(answer) => http::Response::builder().status(answer.http_status).body(answer.body.clone()).unwrap(),
+            None => http::Response::builder()
+                .status(400)
+                .body(serde_json::json!({"__type": "NoRecordedAnswer", "message": text}).to_string())
+                .unwrap(),
+        }
+    });
+    let conf = aws_types::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_types::region::Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKID", "SECRET", None, None, "recorded",
+        )))
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .http_client(client)
+        .build();
+    labcheck::collect::Ctx::new(labcheck::collect::Clients::new(&conf))
 }
