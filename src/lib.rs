@@ -5,6 +5,7 @@
 //! a [`report`] formats the outcomes.
 
 pub mod app;
+pub mod aws_cli;
 pub mod batch;
 pub mod cli;
 pub mod collect;
