@@ -1,8 +1,8 @@
 //! What each command does, from parsed arguments to an exit code.
 
 use crate::cli::{
-    Cli, Command, GradeArgs, GradebookAction, KindsFormat, PolicyFormat, ReportFormat, RunArgs, SelftestArgs,
-    SelftestFormat, WatchArgs,
+    Cli, Command, ExplainArgs, ExplainFormat, GradeArgs, GradebookAction, KindsFormat, PolicyFormat, ReportFormat,
+    RunArgs, SelftestArgs, SelftestFormat, WatchArgs,
 };
 use crate::collect::{self, Clients, Ctx};
 use crate::error::{AppError, exit};
@@ -27,6 +27,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Run(args) => runtime().block_on(grade(&load_wanted(&cli.labs, &args.lab), args)),
         Command::Watch(args) => {
             runtime().block_on(watch(&load_wanted(&cli.labs, std::slice::from_ref(&args.lab)), args))
+        }
+        Command::Explain(args) => {
+            runtime().block_on(explain(&load_wanted(&cli.labs, std::slice::from_ref(&args.lab)), args))
         }
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
         Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&cli.labs), args)),
@@ -210,16 +213,10 @@ fn kinds(format: KindsFormat) -> Result<i32, AppError> {
 
 async fn grade(loaded: &LoadedLabs, args: RunArgs) -> Result<i32, AppError> {
     let labs = args.lab.iter().map(|wanted| find_lab(loaded, wanted)).collect::<Result<Vec<_>, _>>()?;
-    let params = declared_params(&labs, args.params)?;
+    let params = declared_params(&labs, args.params.params)?;
     let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
     let ctx = Ctx::new(Clients::new(&conf));
-    let progress: crate::grade::ProgressFn = Arc::new(|p| match p {
-        Progress::Waiting { check, attempt, remaining } => {
-            eprintln!("… {check}: not yet (try {attempt}); waiting up to {}s more", remaining.as_secs());
-        }
-    });
-    let opts =
-        GradeOptions { params, progress: Some(progress), max_wait: args.max_wait.map(std::time::Duration::from_secs) };
+    let opts = grading_options(params, args.max_wait);
     // The labs share one memo: a read two labs need is made once.
     let mut results = futures::future::join_all(labs.into_iter().map(|lab| grade_lab(lab, &ctx, &opts))).await;
     crate::feedback::apply(&mut results, args.feedback.into());
@@ -236,6 +233,38 @@ async fn grade(loaded: &LoadedLabs, args: RunArgs) -> Result<i32, AppError> {
         }
     }
     Ok(report::exit_code(&results))
+}
+
+/// Grade the lab as `run` does and explain one of its checks. Its exit code is the
+/// check's, as `run` would give it for that check alone.
+async fn explain(loaded: &LoadedLabs, args: ExplainArgs) -> Result<i32, AppError> {
+    let lab = find_lab(loaded, &args.lab)?;
+    let check = crate::explain::find_check(lab, &args.check).map_err(AppError::BadInput)?;
+    let params = declared_params(&[lab], args.params.params)?;
+    let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
+    let ctx = Ctx::new(Clients::new(&conf));
+    let opts = grading_options(params, args.max_wait);
+    let explained = crate::explain::explain(lab, check, &ctx, &opts, args.full).await;
+    match args.format {
+        ExplainFormat::Human => print!("{}", report::explain::render(&explained, &target.info(&conf))),
+        ExplainFormat::Json => println!("{}", serde_json::to_string_pretty(&explained).expect("serializes")),
+    }
+    Ok(match explained.outcome.status {
+        crate::grade::Status::Pass => exit::PASSED,
+        crate::grade::Status::Fail | crate::grade::Status::Skip => exit::FAILED,
+        crate::grade::Status::Error => exit::ERROR,
+    })
+}
+
+/// `run`'s grading options: the params, `--max-wait`, and progress on stderr (which
+/// check waits for the account to settle, and how long more).
+fn grading_options(params: BTreeMap<String, String>, max_wait: Option<u64>) -> GradeOptions {
+    let progress: crate::grade::ProgressFn = Arc::new(|p| match p {
+        Progress::Waiting { check, attempt, remaining } => {
+            eprintln!("… {check}: not yet (try {attempt}); waiting up to {}s more", remaining.as_secs());
+        }
+    });
+    GradeOptions { params, progress: Some(progress), max_wait: max_wait.map(std::time::Duration::from_secs) }
 }
 
 /// Append the job summary to the file GitHub Actions names in $GITHUB_STEP_SUMMARY, or
@@ -278,7 +307,7 @@ async fn watch(loaded: &LoadedLabs, args: WatchArgs) -> Result<i32, AppError> {
     use std::io::{IsTerminal, Write};
     use std::time::{Duration, Instant};
     let lab = find_lab(loaded, &args.lab)?;
-    let params = declared_params(&[lab], args.params)?;
+    let params = declared_params(&[lab], args.params.params)?;
     let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
     let ctx = Ctx::new(Clients::new(&conf));
     // The next round reads again: a round never waits on `eventually` checks itself.

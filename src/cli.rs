@@ -32,6 +32,9 @@ pub enum Command {
     Run(RunArgs),
     /// Grade one lab in rounds until every check passes (exit 0), Ctrl-C to stop.
     Watch(WatchArgs),
+    /// Explain one check: what it reads (the API calls, an AWS CLI command to try), the
+    /// facts it found now, and each expectation PASS or FAIL, with `run`'s verdict.
+    Explain(ExplainArgs),
     /// Grade a roster of student accounts (assuming a role in each) into a gradebook.
     Grade(GradeArgs),
     /// Check lab files for mistakes without touching AWS.
@@ -142,9 +145,8 @@ pub struct RunArgs {
     /// Lab ids or folders.
     #[arg(required = true)]
     pub lab: Vec<String>,
-    /// Override a lab param: --param name=value (repeatable).
-    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
-    pub params: Vec<(String, String)>,
+    #[command(flatten)]
+    pub params: ParamArgs,
     /// Report format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
@@ -161,13 +163,53 @@ pub struct RunArgs {
     pub role: RoleArgs,
 }
 
+/// `--param`: the lab params a learner names their resources with.
+#[derive(Debug, Args, Clone)]
+pub struct ParamArgs {
+    /// Override a lab param: --param name=value (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Lab id or folder.
+    pub lab: String,
+    /// The check's id (`labcheck show LAB` lists them).
+    pub check: String,
+    /// Print each resource's whole fact, not only the values the check looks at.
+    #[arg(long)]
+    pub full: bool,
+    /// `human` for reading; `json` for a program (schema `labcheck.explain/v1`).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExplainFormat,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Wait at most this many seconds for eventually-consistent checks (default: each
+    /// check's own `eventually.timeout`).
+    #[arg(long, value_name = "SECONDS")]
+    pub max_wait: Option<u64>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    #[command(flatten)]
+    pub role: RoleArgs,
+}
+
+/// `explain --format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Readable terminal output (colour on a terminal, NO_COLOR honoured).
+    Human,
+    /// One JSON document, schema `labcheck.explain/v1`.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Lab id or folder.
     pub lab: String,
-    /// Override a lab param: --param name=value (repeatable).
-    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
-    pub params: Vec<(String, String)>,
+    #[command(flatten)]
+    pub params: ParamArgs,
     /// Seconds between rounds; while nothing changes (or the account throttles) the
     /// wait doubles, up to 8 times this.
     #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]

@@ -12,6 +12,7 @@ pub mod collect;
 pub mod emulator;
 pub mod error;
 pub mod expect;
+pub mod explain;
 pub mod feedback;
 pub mod grade;
 pub mod lab;

@@ -1,5 +1,6 @@
 //! Reports: a graded run, formatted. A reporter only formats; it decides nothing.
 
+pub mod explain;
 pub mod github;
 pub mod human;
 pub mod json;

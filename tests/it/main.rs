@@ -9,6 +9,7 @@ mod common;
 mod batch;
 mod cli;
 mod emulators;
+mod explain;
 mod faults;
 mod hostile;
 mod policy_proof;
