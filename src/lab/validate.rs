@@ -218,7 +218,7 @@ fn check_kind(p: &mut Problems, at: &str, check: &Check) {
             SelectorType::Bool => value.is_boolean(),
             SelectorType::Samples => value.is_array(),
             SelectorType::Strings => {
-                value.is_string() || value.as_array().is_some_and(|l| l.iter().all(Value::is_string))
+                value.is_string() || value.as_array().is_some_and(|l| l.iter().all(serde_json::Value::is_string))
             }
         };
         if !ok {
