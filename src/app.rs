@@ -449,20 +449,20 @@ fn gradebook_merge(loaded: &LoadedLabs, out: &Path, shards: &[PathBuf]) -> Resul
     }
     let merged = shard::merge(shards).map_err(|problems| AppError::BadInput(problems.join("\n")))?;
     let labs = merged.labs.iter().map(|id| find_lab(loaded, id)).collect::<Result<Vec<_>, _>>()?;
-    let write = || -> std::io::Result<()> {
+    let write = || -> std::io::Result<gradebook::Tally> {
         std::fs::create_dir_all(out.join(gradebook::JUNIT_DIR))?;
         for file in &merged.junit {
             std::fs::copy(file, out.join(gradebook::JUNIT_DIR).join(file.file_name().unwrap_or_default()))?;
         }
-        batch::write_results(out, &merged.records)?;
-        gradebook::write(out, &labs, loaded.outline.as_ref(), &merged.records)
+        batch::write_results(out, merged.records.iter().map(Ok))?;
+        gradebook::write(out, &labs, loaded.outline.as_ref(), merged.records.iter().map(Ok))
     };
-    write().map_err(|source| AppError::Write { path: out.to_path_buf(), source })?;
-    let errors = merged.records.iter().filter(|r| r.error.is_some()).count();
+    let tally = write().map_err(|source| AppError::Write { path: out.to_path_buf(), source })?;
+    let errors = tally.errors;
     println!(
         "{} shards merged: {} students graded, {errors} could not be; gradebook in {}",
         shards.len(),
-        merged.records.len() - errors,
+        tally.students - errors,
         out.join(gradebook::CSV_FILE).display()
     );
     Ok(if errors > 0 { exit::ERROR } else { exit::PASSED })
@@ -550,7 +550,8 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppEr
         manifest.write(&args.out).map_err(AppError::BadInput)?;
         roster.students.retain(|s| part.holds(&s.id));
     }
-    let existing = batch::read_results(&args.out);
+    // Only who is graded already, not their results: memory stays flat in the roster.
+    let existing = batch::results_index(&args.out).unwrap_or_default();
     if !args.resume && !existing.is_empty() {
         return Err(AppError::BadInput(format!(
             "{} already holds {} results; pass --resume to keep them and grade the rest, or choose another --out",
@@ -600,19 +601,27 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppEr
             });
         }
     };
-    let records = records
-        .and_then(|records| gradebook::write(&args.out, &labs, loaded.outline.as_ref(), &records).map(|()| records))
+    // The gradebook is written from results.jsonl, whose first lines are the roster's.
+    let tally = records
+        .and_then(|on_roster| {
+            let records = batch::each_result(&args.out)?.take(on_roster);
+            gradebook::write(&args.out, &labs, loaded.outline.as_ref(), records)
+        })
         .map_err(|source| AppError::Write { path: args.out.clone(), source })?;
     bar.finish_and_clear();
     if args.format == crate::cli::GradeFormat::Github {
+        // The annotations and job summary need the class at once (a CI log's worth).
+        let records = batch::each_result(&args.out)
+            .and_then(|records| records.take(tally.students).collect::<std::io::Result<Vec<_>>>())
+            .map_err(|source| AppError::Write { path: args.out.clone(), source })?;
         let github = report::github::render_class(&labs, &records);
         print!("{}", github.annotations);
         write_step_summary(&github.summary)?;
     }
-    let errors = records.iter().filter(|r| r.error.is_some()).count();
+    let errors = tally.errors;
     println!(
         "{} students graded, {} could not be ({} graded now, {kept} kept from before); gradebook in {}",
-        records.len() - errors,
+        tally.students - errors,
         errors,
         todo,
         args.out.join(gradebook::CSV_FILE).display()

@@ -34,14 +34,14 @@ impl Points {
 
 /// What the page shows.
 #[derive(Serialize)]
-struct Page<'a> {
+struct View<'a> {
     graded: usize,
     ungraded: usize,
     average: f64,
     labs: Vec<LabRow<'a>>,
     domains: Vec<DomainRow<'a>>,
     struggles: Vec<Struggle>,
-    students: Vec<StudentRow<'a>>,
+    students: &'a [StudentRow],
 }
 
 #[derive(Serialize)]
@@ -73,13 +73,13 @@ struct Struggle {
 }
 
 #[derive(Serialize)]
-struct StudentRow<'a> {
-    id: &'a str,
-    account: &'a str,
+struct StudentRow {
+    id: String,
+    account: String,
     percent: f64,
     /// One cell per lab of the page, in its order; none when the student has no result.
     labs: Vec<Option<Cell>>,
-    error: &'a str,
+    error: String,
 }
 
 #[derive(Serialize)]
@@ -92,79 +92,124 @@ struct Cell {
 /// How many of the most-failed checks the page lists.
 const STRUGGLES: usize = 15;
 
-pub fn render(labs: &[&Lab], outline: Option<&Outline>, records: &[StudentRecord]) -> String {
-    let graded: Vec<&StudentRecord> = records.iter().filter(|r| r.error.is_none()).collect();
-    let mut by_lab: BTreeMap<&str, Points> = BTreeMap::new();
-    let mut by_domain: BTreeMap<&str, Points> = BTreeMap::new();
-    let mut total = Points::default();
-    for r in &graded {
-        total.add(r.earned, r.possible);
-        for l in &r.labs {
-            by_lab.entry(l.id.as_str()).or_default().add(l.earned, l.possible);
-            if let Some(d) = &l.domain {
-                by_domain.entry(d.as_str()).or_default().add(l.earned, l.possible);
-            }
+/// The page, built one record at a time: the class's sums and the checks it misses are
+/// tallied as the records pass, and each student keeps only a row of the table.
+pub struct Page<'a> {
+    labs: &'a [&'a Lab],
+    graded: usize,
+    ungraded: usize,
+    total: Points,
+    by_lab: BTreeMap<String, Points>,
+    by_domain: BTreeMap<String, Points>,
+    misses: super::Misses,
+    students: Vec<StudentRow>,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(labs: &'a [&'a Lab]) -> Self {
+        Page {
+            labs,
+            graded: 0,
+            ungraded: 0,
+            total: Points::default(),
+            by_lab: BTreeMap::new(),
+            by_domain: BTreeMap::new(),
+            misses: super::Misses::default(),
+            students: Vec::new(),
         }
     }
-    let struggles = super::most_missed(records)
-        .into_iter()
-        .take(STRUGGLES)
-        .map(|m| {
-            let (fails, errors) = (m.fails, m.errors);
-            let share = if graded.is_empty() { 0.0 } else { 100.0 * fails as f64 / graded.len() as f64 };
-            Struggle {
-                title: check_title(labs, &m.lab, &m.check),
-                lab: m.lab,
-                check: m.check,
-                fails,
-                errors,
-                share: format!("{share:.0}"),
-                bar: (share * 2.0).round(),
+
+    /// The next student of the table, in the order the page lists them.
+    pub fn add(&mut self, r: &StudentRecord) {
+        // The class figures are over the students graded: one who could not be is an
+        // error to fix, not a zero.
+        if r.error.is_none() {
+            self.graded += 1;
+            self.total.add(r.earned, r.possible);
+            for l in &r.labs {
+                self.by_lab.entry(l.id.clone()).or_default().add(l.earned, l.possible);
+                if let Some(d) = &l.domain {
+                    self.by_domain.entry(d.clone()).or_default().add(l.earned, l.possible);
+                }
             }
-        })
-        .collect();
-    let page = Page {
-        graded: graded.len(),
-        ungraded: records.len() - graded.len(),
-        average: total.percent(),
-        labs: labs
-            .iter()
-            .map(|lab| LabRow {
-                id: &lab.id,
-                title: &lab.title,
-                percent: by_lab.get(lab.id.as_str()).copied().unwrap_or_default().percent(),
+        } else {
+            self.ungraded += 1;
+        }
+        self.misses.add(r);
+        self.students.push(StudentRow {
+            id: r.student.clone(),
+            account: r.account.clone(),
+            percent: r.percent,
+            labs: self
+                .labs
+                .iter()
+                .map(|lab| {
+                    let l = r.labs.iter().find(|l| l.id == lab.id)?;
+                    Some(Cell { earned: l.earned, possible: l.possible, percent: percent(l.earned, l.possible) })
+                })
+                .collect(),
+            error: r.error.clone().unwrap_or_default(),
+        });
+    }
+
+    /// Render the page into `out`.
+    pub fn write(self, outline: Option<&Outline>, mut out: impl std::io::Write) -> std::io::Result<()> {
+        let graded = self.graded;
+        let struggles = self
+            .misses
+            .ranked()
+            .into_iter()
+            .take(STRUGGLES)
+            .map(|m| {
+                let (fails, errors) = (m.fails, m.errors);
+                let share = if graded == 0 { 0.0 } else { 100.0 * fails as f64 / graded as f64 };
+                Struggle {
+                    title: check_title(self.labs, &m.lab, &m.check),
+                    lab: m.lab,
+                    check: m.check,
+                    fails,
+                    errors,
+                    share: format!("{share:.0}"),
+                    bar: (share * 2.0).round(),
+                }
             })
-            .collect(),
-        domains: by_domain
-            .iter()
-            .map(|(id, points)| DomainRow {
-                id,
-                name: outline.and_then(|o| o.domain(id)).map(|d| d.name.as_str()).unwrap_or(""),
-                percent: points.percent(),
-            })
-            .collect(),
-        struggles,
-        students: records
-            .iter()
-            .map(|r| StudentRow {
-                id: &r.student,
-                account: &r.account,
-                percent: r.percent,
-                labs: labs
-                    .iter()
-                    .map(|lab| {
-                        let l = r.labs.iter().find(|l| l.id == lab.id)?;
-                        Some(Cell { earned: l.earned, possible: l.possible, percent: percent(l.earned, l.possible) })
-                    })
-                    .collect(),
-                error: r.error.as_deref().unwrap_or(""),
-            })
-            .collect(),
-    };
-    let mut env = minijinja::Environment::new();
-    env.add_template("gradebook.html", TEMPLATE).expect("the gradebook template parses");
-    let html = env.get_template("gradebook.html").and_then(|t| t.render(minijinja::value::Serde(&page)));
-    html.expect("the gradebook renders") + "\n"
+            .collect();
+        let view = View {
+            graded,
+            ungraded: self.ungraded,
+            average: self.total.percent(),
+            labs: self
+                .labs
+                .iter()
+                .map(|lab| LabRow {
+                    id: &lab.id,
+                    title: &lab.title,
+                    percent: self.by_lab.get(lab.id.as_str()).copied().unwrap_or_default().percent(),
+                })
+                .collect(),
+            domains: self
+                .by_domain
+                .iter()
+                .map(|(id, points)| DomainRow {
+                    id,
+                    name: outline.and_then(|o| o.domain(id)).map(|d| d.name.as_str()).unwrap_or(""),
+                    percent: points.percent(),
+                })
+                .collect(),
+            struggles,
+            students: &self.students,
+        };
+        let mut env = minijinja::Environment::new();
+        env.add_template("gradebook.html", TEMPLATE).expect("the gradebook template parses");
+        let template = env.get_template("gradebook.html").expect("the gradebook template is there");
+        match template.render_captured_to(minijinja::value::Serde(&view), &mut out) {
+            Ok(_) => {}
+            // A write that failed is the file's error; anything else is a bug in the page.
+            Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => return Err(std::io::Error::other(e)),
+            Err(e) => panic!("the gradebook renders: {e}"),
+        }
+        out.write_all(b"\n")
+    }
 }
 
 /// A check's title as the learner reads it: its templates (`{{ role }}`) filled with the
@@ -219,7 +264,12 @@ mod tests {
             record("ana", None, Status::Pass),
             record("ben", Some("cannot assume \"x\" & <y>"), Status::Error),
         ];
-        let html = render(&[lab], loaded.outline.as_ref(), &records);
+        let labs = [lab];
+        let mut page = Page::new(&labs);
+        records.iter().for_each(|r| page.add(r));
+        let mut html = Vec::new();
+        page.write(loaded.outline.as_ref(), &mut html).expect("writes to memory");
+        let html = String::from_utf8(html).expect("UTF-8");
         assert!(!html.contains("<script>alert"), "a student's id is text, not markup");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;"), "escaped, and shown");
         assert!(html.contains("cannot assume &quot;x&quot; &amp; &lt;y&gt;"));

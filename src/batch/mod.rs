@@ -23,8 +23,9 @@ use aws_types::region::Region;
 use futures::StreamExt;
 use roster::Student;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -152,26 +153,44 @@ pub struct Missed {
 /// The checks the class misses, most FAILs first (then most ERRORs, then lab and check
 /// id), over the students graded: where the class needs help.
 pub fn most_missed(records: &[StudentRecord]) -> Vec<Missed> {
-    let mut misses: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
-    for lab in records.iter().filter(|r| r.error.is_none()).flat_map(|r| &r.labs) {
-        for c in &lab.checks {
-            let entry = misses.entry((lab.id.as_str(), c.id.as_str())).or_default();
-            match c.status {
-                Status::Fail => entry.0 += 1,
-                Status::Error => entry.1 += 1,
-                _ => {}
+    let mut misses = Misses::default();
+    records.iter().for_each(|r| misses.add(r));
+    misses.ranked()
+}
+
+/// The tally behind [`most_missed`], fed one record at a time: a gradebook is written in
+/// one pass over the results, never holding them all.
+#[derive(Default)]
+pub struct Misses(BTreeMap<(String, String), (usize, usize)>);
+
+impl Misses {
+    pub fn add(&mut self, record: &StudentRecord) {
+        if record.error.is_some() {
+            return;
+        }
+        for lab in &record.labs {
+            for c in &lab.checks {
+                let (fail, error) = match c.status {
+                    Status::Fail => (1, 0),
+                    Status::Error => (0, 1),
+                    _ => continue,
+                };
+                let entry = self.0.entry((lab.id.clone(), c.id.clone())).or_default();
+                entry.0 += fail;
+                entry.1 += error;
             }
         }
     }
-    let mut ranked: Vec<Missed> = misses
-        .into_iter()
-        .filter(|(_, (fails, errors))| fails + errors > 0)
-        .map(|((lab, check), (fails, errors))| Missed { lab: lab.into(), check: check.into(), fails, errors })
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.fails.cmp(&a.fails).then(b.errors.cmp(&a.errors)).then((&a.lab, &a.check).cmp(&(&b.lab, &b.check)))
-    });
-    ranked
+
+    /// Most FAILs first, then most ERRORs, then lab and check id.
+    pub fn ranked(self) -> Vec<Missed> {
+        let mut ranked: Vec<Missed> =
+            self.0.into_iter().map(|((lab, check), (fails, errors))| Missed { lab, check, fails, errors }).collect();
+        ranked.sort_by(|a, b| {
+            b.fails.cmp(&a.fails).then(b.errors.cmp(&a.errors)).then((&a.lab, &a.check).cmp(&(&b.lab, &b.check)))
+        });
+        ranked
+    }
 }
 
 /// Records already in `results.jsonl` (a line cut short by a crash is ignored).
@@ -183,20 +202,55 @@ pub fn read_results(out_dir: &Path) -> BTreeMap<String, StudentRecord> {
         .collect()
 }
 
+/// The records in `results.jsonl`, one at a time, in file order (a line cut short by a
+/// crash is passed over). Once a run is complete, its roster's students come first.
+pub fn each_result(out_dir: &Path) -> std::io::Result<impl Iterator<Item = std::io::Result<StudentRecord>>> {
+    let file = BufReader::new(File::open(out_dir.join(RESULTS_FILE))?);
+    Ok(file.lines().filter_map(|line| match line {
+        Ok(line) => serde_json::from_str(&line).ok().map(Ok),
+        Err(e) => Some(Err(e)),
+    }))
+}
+
+/// Where each student's record starts in `results.jsonl` (byte offset of the line): the
+/// ids of the students graded, without holding their records. A later line for the same
+/// student wins, as in [`read_results`]; no file is no students.
+pub fn results_index(out_dir: &Path) -> std::io::Result<HashMap<String, u64>> {
+    let mut index = HashMap::new();
+    let mut file = match File::open(out_dir.join(RESULTS_FILE)) {
+        Ok(file) => BufReader::new(file),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(index),
+        Err(e) => return Err(e),
+    };
+    let (mut offset, mut line) = (0, String::new());
+    loop {
+        line.clear();
+        let n = file.read_line(&mut line)?;
+        if n == 0 {
+            return Ok(index);
+        }
+        if let Ok(record) = serde_json::from_str::<StudentRecord>(&line) {
+            index.insert(record.student, offset);
+        }
+        offset += n as u64;
+    }
+}
+
 /// Replace `results.jsonl` with `records`, in their order: once a run is complete, its
 /// file lists the students in roster order, whichever finished first (so that a run,
 /// resumed or not, sharded and merged or not, writes the same bytes). Written beside
 /// and renamed over, so a crash leaves the old file or the new one, never half of one.
-pub fn write_results(out_dir: &Path, records: &[StudentRecord]) -> std::io::Result<()> {
-    let mut text = String::new();
-    for record in records {
-        text.push_str(&serde_json::to_string(record).map_err(std::io::Error::other)?);
-        text.push('\n');
-    }
+pub fn write_results<R: Serialize>(
+    out_dir: &Path,
+    records: impl IntoIterator<Item = std::io::Result<R>>,
+) -> std::io::Result<()> {
     let partial = out_dir.join(format!("{RESULTS_FILE}.partial"));
-    let mut file = std::fs::File::create(&partial)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_data()?;
+    let mut file = BufWriter::new(File::create(&partial)?);
+    for record in records {
+        serde_json::to_writer(&mut file, &record?).map_err(std::io::Error::other)?;
+        file.write_all(b"\n")?;
+    }
+    file.into_inner().map_err(|e| e.into_error())?.sync_data()?;
     std::fs::rename(partial, out_dir.join(RESULTS_FILE))
 }
 
@@ -206,7 +260,18 @@ struct ResultsFile(Mutex<std::fs::File>);
 impl ResultsFile {
     fn open(out_dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(out_dir)?;
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(out_dir.join(RESULTS_FILE))?;
+        let mut file =
+            std::fs::OpenOptions::new().create(true).read(true).append(true).open(out_dir.join(RESULTS_FILE))?;
+        // A line cut short by a crash ends the file without its newline: end it, so the
+        // next record starts a line of its own (the run reads the records back from here).
+        if file.metadata()?.len() > 0 {
+            let mut last = [0u8];
+            file.seek(SeekFrom::End(-1))?;
+            std::io::Read::read_exact(&mut file, &mut last)?;
+            if last != *b"\n" {
+                file.write_all(b"\n")?;
+            }
+        }
         Ok(ResultsFile(Mutex::new(file)))
     }
 
@@ -258,21 +323,22 @@ pub enum Event<'a> {
     Done { record: &'a StudentRecord, done: usize, total: usize },
 }
 
-/// Grade every student not yet in `results.jsonl`, appending each result as it completes.
-/// Returns every record (earlier ones included), in roster order.
+/// Grade every student not yet in `results.jsonl`, appending each result as it completes,
+/// then rewrite the file in roster order. Returns how many of the roster's students it
+/// holds: its first lines, which [`each_result`] reads back one at a time (no record is
+/// kept in memory once it is on disk, so memory does not grow with the roster).
 pub async fn grade_roster(
     base: &SdkConfig,
     students: &[Student],
     labs: &[&Lab],
     opts: &BatchOptions,
     on_event: &(dyn Fn(Event) + Sync),
-) -> std::io::Result<Vec<StudentRecord>> {
-    let earlier = read_results(&opts.out_dir);
+) -> std::io::Result<usize> {
+    let earlier = results_index(&opts.out_dir)?;
     let file = ResultsFile::open(&opts.out_dir)?;
     let todo: Vec<&Student> = students.iter().filter(|s| !earlier.contains_key(&s.id)).collect();
     let total = todo.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let mut fresh: BTreeMap<String, StudentRecord> = BTreeMap::new();
     let mut stream = futures::stream::iter(todo.into_iter().map(|student| async move {
         let graded = tokio::time::timeout(opts.per_student_timeout, grade_student(base, student, labs, opts)).await;
         let (record, results) = match graded {
@@ -293,19 +359,28 @@ pub async fn grade_roster(
         }
         let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         on_event(Event::Done { record: &record, done: n, total });
-        fresh.insert(record.student.clone(), record);
     }
     drop(file);
-    let mut records: Vec<StudentRecord> =
-        students.iter().filter_map(|s| fresh.remove(&s.id).or_else(|| earlier.get(&s.id).cloned())).collect();
+    // The file now holds every result, earlier and fresh, in the order they finished:
+    // copy it in roster order, one record at a time, by where each one starts.
+    let index = results_index(&opts.out_dir)?;
+    let mut starts: Vec<u64> = students.iter().filter_map(|s| index.get(&s.id).copied()).collect();
+    let on_roster = starts.len();
     // Results of students since taken off the roster stay in the file (after the
-    // roster's), though not in the gradebook.
-    let on_roster: std::collections::HashSet<&str> = students.iter().map(|s| s.id.as_str()).collect();
-    let gone: Vec<StudentRecord> =
-        earlier.values().filter(|r| !on_roster.contains(r.student.as_str())).cloned().collect();
-    let graded = records.len();
-    records.extend(gone);
-    write_results(&opts.out_dir, &records)?;
-    records.truncate(graded);
-    Ok(records)
+    // roster's, by id), though not in the gradebook.
+    let roster_ids: HashSet<&str> = students.iter().map(|s| s.id.as_str()).collect();
+    let mut gone: Vec<(&String, &u64)> = index.iter().filter(|(id, _)| !roster_ids.contains(id.as_str())).collect();
+    gone.sort();
+    starts.extend(gone.into_iter().map(|(_, start)| *start));
+    let mut results = BufReader::new(File::open(opts.out_dir.join(RESULTS_FILE))?);
+    write_results(&opts.out_dir, starts.into_iter().map(|start| read_at(&mut results, start)))?;
+    Ok(on_roster)
+}
+
+/// The record whose line starts at `start`.
+fn read_at(file: &mut BufReader<File>, start: u64) -> std::io::Result<StudentRecord> {
+    file.seek(SeekFrom::Start(start))?;
+    let mut line = String::new();
+    file.read_line(&mut line)?;
+    serde_json::from_str(&line).map_err(std::io::Error::other)
 }
