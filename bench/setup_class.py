@@ -2,7 +2,7 @@
 
 Each student is an account of its own (a role assumed into a fresh account id); every
 fourth is empty, the others have the monitoring lab complete, partial, or without the
-alarm's action. Prints the roster CSV on stdout.
+alarm's action. Prints the roster CSV on stdout, progress every 100 students on stderr.
 
     python bench/setup_class.py ENDPOINT COUNT FIRST_ACCOUNT
 """
@@ -54,7 +54,9 @@ def build(i):
             if state == 3:
                 alarm["AlarmActions"] = [f"arn:aws:sns:us-east-1:{account}:alerts"]
             boto3.client("cloudwatch", **kw).put_metric_alarm(**alarm)
-    return f"student-{i:03},{account},{role}"
+    if (i + 1) % 100 == 0:
+        print(f"  {i + 1} of {count} students set up", file=sys.stderr, flush=True)
+    return f"student-{i:04},{account},{role}"
 
 
 with ThreadPoolExecutor(8) as pool:
