@@ -353,10 +353,12 @@ pub async fn grade_roster(
     }))
     .buffer_unordered(opts.jobs.max(1));
     while let Some((record, results)) = stream.next().await {
-        file.append(&record)?;
+        // The JUnit file first: a student in results.jsonl is never graded again, so a
+        // run killed between the two must not leave that student without one.
         if let Some(results) = results {
             gradebook::write_junit(&opts.out_dir, &record.student, &results)?;
         }
+        file.append(&record)?;
         let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         on_event(Event::Done { record: &record, done: n, total });
     }
