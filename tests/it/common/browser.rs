@@ -23,7 +23,8 @@ pub fn check_page(page: &Path, screenshot: &Path) -> Option<Value> {
     let script = repo().join("tests/browser/check_page.mjs");
     let ready = repo().join("tests/browser/node_modules/puppeteer-core").is_dir();
     if !ready {
-        let why = "tests/browser/node_modules is missing: run `bash tests/browser/install.sh` (Chromium, puppeteer-core)";
+        let why =
+            "tests/browser/node_modules is missing: run `bash tests/browser/install.sh` (Chromium, puppeteer-core)";
         assert!(std::env::var_os("LABCHECK_REQUIRE_BROWSER").is_none(), "{why}");
         eprintln!("skipped the browser check of {}: {why}", page.display());
         return None;
