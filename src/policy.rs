@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 /// Operations AWS allows every caller, whatever its policies say: GetCallerIdentity
 /// "requires no permissions" (STS API reference), and even an explicit Deny does not stop it.
-const NEEDS_NO_PERMISSION: &[&str] = &["sts:GetCallerIdentity"];
+pub const NEEDS_NO_PERMISSION: &[&str] = &["sts:GetCallerIdentity"];
 
 /// The IAM actions grading `labs` may call, sorted: each check's kind's operations for
 /// that check's selector (a check that names its resource needs no List action), but

@@ -139,6 +139,7 @@ mod tests {
                     earned: 1,
                     message: message.into(),
                 }],
+                params: Default::default(),
             }],
         }
     }

@@ -66,6 +66,9 @@ struct Struggle {
     check: String,
     /// The check's title, its templates filled with the lab's defaults.
     title: String,
+    /// When students have their own values of params the title names: saying so, since
+    /// the title shows the defaults (empty otherwise).
+    own_params: String,
     fails: usize,
     errors: usize,
     share: String,
@@ -103,6 +106,8 @@ pub struct Page<'a> {
     by_domain: BTreeMap<String, Points>,
     misses: super::Misses,
     students: Vec<StudentRow>,
+    /// How many graded students set each (lab, param) to their own value.
+    own_params: BTreeMap<(String, String), usize>,
 }
 
 impl<'a> Page<'a> {
@@ -116,6 +121,7 @@ impl<'a> Page<'a> {
             by_domain: BTreeMap::new(),
             misses: super::Misses::default(),
             students: Vec::new(),
+            own_params: BTreeMap::new(),
         }
     }
 
@@ -127,6 +133,9 @@ impl<'a> Page<'a> {
             self.graded += 1;
             self.total.add(r.earned, r.possible);
             for l in &r.labs {
+                for name in l.params.keys() {
+                    *self.own_params.entry((l.id.clone(), name.clone())).or_default() += 1;
+                }
                 self.by_lab.entry(l.id.clone()).or_default().add(l.earned, l.possible);
                 if let Some(d) = &l.domain {
                     self.by_domain.entry(d.clone()).or_default().add(l.earned, l.possible);
@@ -165,6 +174,7 @@ impl<'a> Page<'a> {
                 let share = if graded == 0 { 0.0 } else { 100.0 * fails as f64 / graded as f64 };
                 Struggle {
                     title: check_title(self.labs, &m.lab, &m.check),
+                    own_params: own_params_note(self.labs, &self.own_params, &m.lab, &m.check),
                     lab: m.lab,
                     check: m.check,
                     fails,
@@ -212,8 +222,34 @@ impl<'a> Page<'a> {
     }
 }
 
+/// "3 students have their own region_1" for the params `check`'s title names that some
+/// graded students set otherwise (`counts`; the title shows the lab's defaults); empty if none.
+fn own_params_note(labs: &[&Lab], counts: &BTreeMap<(String, String), usize>, lab: &str, check: &str) -> String {
+    let Some(title) = labs.iter().find(|l| l.id == lab).and_then(|l| l.check(check)).map(|c| &c.title) else {
+        return String::new();
+    };
+    let mut named: Vec<&str> = Vec::new();
+    for name in crate::lab::template::names(title) {
+        if !named.contains(&name) {
+            named.push(name);
+        }
+    }
+    let notes: Vec<String> = named
+        .into_iter()
+        .filter_map(|name| {
+            let n = *counts.get(&(lab.to_string(), name.to_string()))?;
+            Some(format!(
+                "{n} student{} {} their own {name}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" }
+            ))
+        })
+        .collect();
+    notes.join("; ")
+}
+
 /// A check's title as the learner reads it: its templates (`{{ role }}`) filled with the
-/// lab's default params (a student's own params are not in the gradebook).
+/// lab's default params (see [`own_params_note`] for students' own values).
 fn check_title(labs: &[&Lab], lab: &str, check: &str) -> String {
     let Some(lab) = labs.iter().find(|l| l.id == lab) else { return String::new() };
     let Some(check) = lab.check(check) else { return String::new() };
@@ -228,6 +264,11 @@ mod tests {
     use crate::report::v1::Status;
 
     fn record(student: &str, error: Option<&str>, check: Status) -> StudentRecord {
+        record_with(student, error, check, &[])
+    }
+
+    /// A record whose roster row set `params` of the lab.
+    fn record_with(student: &str, error: Option<&str>, check: Status, params: &[(&str, &str)]) -> StudentRecord {
         let earned = if check == Status::Pass { 2 } else { 0 };
         StudentRecord {
             schema: crate::batch::SCHEMA.into(),
@@ -251,6 +292,7 @@ mod tests {
                     earned,
                     message: String::new(),
                 }],
+                params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             }],
         }
     }
@@ -282,5 +324,35 @@ mod tests {
             "the title as the learner reads it: {first}"
         );
         assert_eq!(html.matches("<script>").count(), 1, "the sorting script only");
+    }
+
+    /// A title shows the lab's defaults; when graded students set the params it names to
+    /// their own values, the page says how many, beside the title.
+    #[test]
+    fn a_title_says_when_students_have_their_own_params() {
+        let loaded = crate::lab::load_labs(std::path::Path::new("labs"));
+        let lab = loaded.find("security-compliance-iam-permissions-boundary").expect("the lab");
+        let title = &lab.check("role-trust-requires-mfa").unwrap().title;
+        let param = crate::lab::template::names(title).next().expect("the title names a param").to_string();
+        let render = |records: &[StudentRecord]| {
+            let labs = [lab];
+            let mut page = Page::new(&labs);
+            records.iter().for_each(|r| page.add(r));
+            let mut html = Vec::new();
+            page.write(loaded.outline.as_ref(), &mut html).expect("writes to memory");
+            String::from_utf8(html).expect("UTF-8")
+        };
+        let own = [(param.as_str(), "team-a-dev")];
+        let html = render(&[
+            record_with("ana", None, Status::Fail, &own),
+            record_with("ben", None, Status::Fail, &own),
+            record("cy", None, Status::Fail),
+            // Not graded: not counted.
+            record_with("dee", Some("cannot assume"), Status::Error, &own),
+        ]);
+        let note = format!("(with the lab's defaults; 2 students have their own {param})");
+        assert!(html.contains(&note), "{html}");
+        let same = render(&[record("ana", None, Status::Fail), record("cy", None, Status::Fail)]);
+        assert!(!same.contains("class=\"own\""), "no note when everyone has the defaults");
     }
 }

@@ -74,6 +74,10 @@ pub struct LabRecord {
     pub earned: u32,
     pub possible: u32,
     pub checks: Vec<CheckRecord>,
+    /// The student's own values of the lab's params, where the roster sets them otherwise
+    /// than the lab's defaults (the checks' messages already speak of these values).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -105,6 +109,7 @@ impl StudentRecord {
                         message: o.message.clone(),
                     })
                     .collect(),
+                params: own_params(&r.lab, student),
             })
             .collect();
         let earned = labs.iter().map(|l| l.earned).sum();
@@ -138,6 +143,21 @@ impl StudentRecord {
             labs: vec![],
         }
     }
+}
+
+/// The params of `lab` the student's roster row sets to other values than the lab's defaults.
+fn own_params(lab: &Lab, student: &Student) -> BTreeMap<String, String> {
+    let defaults = lab.param_values(&BTreeMap::new());
+    student
+        .params
+        .iter()
+        .filter(|(name, value)| {
+            // A default may be a number or a flag; the roster's value is text.
+            let default = defaults.get(*name).map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_string));
+            lab.params.contains_key(*name) && default.as_deref() != Some(value.as_str())
+        })
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
 }
 
 /// A check that graded students did not pass: how many FAILed it, and how many could not
@@ -385,4 +405,28 @@ fn read_at(file: &mut BufReader<File>, start: u64) -> std::io::Result<StudentRec
     let mut line = String::new();
     file.read_line(&mut line)?;
     serde_json::from_str(&line).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A student's record keeps the params their roster row sets otherwise than the
+    /// lab's defaults, and only those of the lab.
+    #[test]
+    fn a_record_keeps_the_params_a_student_sets_otherwise() {
+        let loaded = crate::lab::load_labs(Path::new("labs"));
+        let lab = loaded.find("monitoring-metric-filter-alarm").expect("the lab");
+        let default = lab.param_values(&BTreeMap::new())["log_group"].as_str().expect("a default").to_string();
+        let row = format!(
+            "students:\n  - {{id: ana, account: '111122223333', role_arn: 'arn:aws:iam::111122223333:role/g', \
+             params: {{log_group: /ana/app, not_a_param: x}}}}\n  - {{id: ben, account: '111122223334', \
+             role_arn: 'arn:aws:iam::111122223334:role/g', params: {{log_group: '{default}'}}}}\n"
+        );
+        let students = roster::parse_roster(Path::new("roster.yaml"), &row, false).expect("a roster");
+        assert!(students.problems.is_empty(), "{:?}", students.problems);
+        let own: Vec<BTreeMap<String, String>> = students.students.iter().map(|s| own_params(lab, s)).collect();
+        assert_eq!(own[0], BTreeMap::from([("log_group".to_string(), "/ana/app".to_string())]));
+        assert!(own[1].is_empty(), "the default, set again, is no value of the student's own");
+    }
 }
