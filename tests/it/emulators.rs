@@ -134,7 +134,10 @@ fn assert_only_declared_reads(proofs: &[LabProof]) {
 /// race its function state). They are not run on LocalStack: localstack/SUPPORT.md
 /// lists them with these reasons.
 const LOCALSTACK_DEVIATIONS: &[(&str, &str)] = &[
-    ("config-iac-lambda-step-functions", "DescribeStateMachine leaves out tracingConfiguration"),
+    (
+        "config-iac-lambda-step-functions",
+        "DescribeStateMachine leaves out tracingConfiguration; UpdateStateMachine and UpdateFunctionConfiguration fail now and then",
+    ),
     ("incident-response-auto-remediation-lambda", "UpdateFunctionConfiguration fails now and then (InternalError)"),
     (
         "monitoring-dashboard-anomaly-alarm",
