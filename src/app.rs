@@ -17,31 +17,28 @@ use std::sync::Arc;
 
 /// Run the command; its exit code (see [`crate::error`]). An error is printed here.
 pub fn run(cli: Cli) -> i32 {
+    let labs = cli.labs.unwrap_or_else(crate::lab::default_root);
     let done = match cli.command {
-        Command::List => list(&load_labs(&cli.labs)),
-        Command::Show { lab } => show(&load_wanted(&cli.labs, std::slice::from_ref(&lab)), &lab),
-        Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&cli.labs))),
+        Command::List => list(&load_labs(&labs)),
+        Command::Show { lab } => show(&load_wanted(&labs, std::slice::from_ref(&lab)), &lab),
+        Command::Validate { path } => validate(&load_labs(path.as_deref().unwrap_or(&labs))),
         Command::Kinds { format } => kinds(format),
-        Command::Skills => skills(&load_labs(&cli.labs)),
-        Command::Policy { lab, format } => policy(&load_labs(&cli.labs), &lab, format),
-        Command::Run(args) => runtime().block_on(grade(&load_wanted(&cli.labs, &args.lab), args)),
-        Command::Watch(args) => {
-            runtime().block_on(watch(&load_wanted(&cli.labs, std::slice::from_ref(&args.lab)), args))
-        }
+        Command::Skills => skills(&load_labs(&labs)),
+        Command::Policy { lab, format } => policy(&load_labs(&labs), &lab, format),
+        Command::Run(args) => runtime().block_on(grade(&load_wanted(&labs, &args.lab), args)),
+        Command::Watch(args) => runtime().block_on(watch(&load_wanted(&labs, std::slice::from_ref(&args.lab)), args)),
         Command::Explain(args) => {
-            runtime().block_on(explain(&load_wanted(&cli.labs, std::slice::from_ref(&args.lab)), args))
+            runtime().block_on(explain(&load_wanted(&labs, std::slice::from_ref(&args.lab)), args))
         }
-        Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&cli.labs), args)),
-        Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&cli.labs), args)),
+        Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&labs), args)),
+        Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&labs), args)),
         Command::Schema { name } => schema(name),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
         Command::Gradebook { action: GradebookAction::Merge { out, shards } } => {
-            gradebook_merge(&load_labs(&cli.labs), &out, &shards)
+            gradebook_merge(&load_labs(&labs), &out, &shards)
         }
-        Command::Gradebook { action: GradebookAction::Export(export) } => {
-            gradebook_export(&load_labs(&cli.labs), export)
-        }
+        Command::Gradebook { action: GradebookAction::Export(export) } => gradebook_export(&load_labs(&labs), export),
     };
     done.unwrap_or_else(|err| {
         eprintln!("error: {err}");

@@ -12,9 +12,10 @@ use std::path::PathBuf;
                   2 some check could not be run (ERROR) or the input was bad; 130 interrupted."
 )]
 pub struct Cli {
-    /// The labs folder.
-    #[arg(long, global = true, env = "LABCHECK_LABS", default_value = "labs")]
-    pub labs: PathBuf,
+    /// The labs folder [default: ./labs, else the installed labs in
+    /// ~/.local/share/labcheck/labs, else labs/ beside the binary].
+    #[arg(long, global = true, env = "LABCHECK_LABS")]
+    pub labs: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The GitHub Action (action.yml) and the example workflows (examples/github-actions/)
+# The GitHub Action (action.yml), the example workflows (examples/github-actions/) and the
+# release workflow (.github/workflows/release.yml)
 # cannot run here; they are checked against GitHub's own schemas for action and workflow
 # files (vendored by check-jsonschema, so no network is needed once it is installed).
 #
@@ -13,4 +14,4 @@ if [[ ! -x $venv/bin/check-jsonschema ]]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check check-jsonschema==0.39.0
 fi
 "$venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
-"$venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/github-actions/*.yml
+"$venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows examples/github-actions/*.yml .github/workflows/*.yml

@@ -163,6 +163,24 @@ pub fn load_lab_file(path: &Path, outline: Option<&Outline>) -> Result<Lab, Vec<
     if problems.is_empty() { Ok(lab) } else { Err(problems) }
 }
 
+/// Where the labs are when neither `--labs` nor `LABCHECK_LABS` says: `./labs` (a
+/// checkout of the repository, a lab author's folder), else the labs `install.sh` put in
+/// the data folder (`$XDG_DATA_HOME/labcheck/labs`, `~/.local/share/labcheck/labs`, on
+/// Windows `%LOCALAPPDATA%\labcheck\labs`), else beside the binary (an unpacked release
+/// archive). `./labs` when none is there, so the error names the usual place.
+pub fn default_root() -> PathBuf {
+    let here = PathBuf::from("labs");
+    if here.is_dir() {
+        return here;
+    }
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let data =
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local/share"))).or_else(|| var("LOCALAPPDATA"));
+    let installed = data.map(|d| d.join("labcheck").join("labs"));
+    let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| d.join("labs")));
+    installed.into_iter().chain(beside).find(|d| d.is_dir()).unwrap_or(here)
+}
+
 /// Load every lab under `root` (a labs folder, a lab folder, or a lab file).
 pub fn load_labs(root: &Path) -> LoadedLabs {
     let mut loaded = LoadedLabs::default();

@@ -12,6 +12,7 @@ mod emulators;
 mod explain;
 mod faults;
 mod hostile;
+mod install;
 mod policy_proof;
 mod recorded;
 mod watch;
