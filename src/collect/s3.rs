@@ -216,6 +216,8 @@ async fn collect_public_access_block(ctx: &Ctx, sel: &Selector) -> Result<Vec<Re
                 Err(err) => Err(err),
             }
         },
+        // Wrapped: a bucket without a configuration of its own is still a bucket (a
+        // null fact would read as no bucket at all).
         |own: Option<Value>| json!({ "Bucket": own }),
     )
     .await?;

@@ -31,15 +31,19 @@ pub static ACCOUNT_PUBLIC_ACCESS_BLOCK: Kind = Kind {
 
 async fn collect_account_block(ctx: &Ctx, _sel: &Selector) -> Result<Vec<Resource>, CollectError> {
     let account = sts::account_id(ctx).await?;
-    Ok(found(account, account_public_access_block(ctx).await?))
+    let block = block_of(ctx, &account).await?;
+    Ok(found(account, block))
 }
 
 /// The account's Block Public Access configuration (memoised), `null` when it has none.
 pub async fn account_public_access_block(ctx: &Ctx) -> Result<Value, CollectError> {
-    let account = sts::account_id(ctx).await?;
+    block_of(ctx, &sts::account_id(ctx).await?).await
+}
+
+async fn block_of(ctx: &Ctx, account: &str) -> Result<Value, CollectError> {
     let op = "s3:GetAccountPublicAccessBlock";
-    ctx.call(op, &account, || async {
-        match ctx.clients.s3control().get_public_access_block().account_id(&account).send().await {
+    ctx.call(op, account, || async {
+        match ctx.clients.s3control().get_public_access_block().account_id(account).send().await {
             Ok(out) => Ok(out.public_access_block_configuration().to_fact()),
             Err(err) => CollectError::classify(op, err, &["NoSuchPublicAccessBlockConfiguration"]).map(|()| Value::Null),
         }
