@@ -541,12 +541,6 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppEr
     let labs = select_labs(loaded, &args.lab)?;
     let mut roster = roster::load_roster(&args.roster).map_err(|d| AppError::BadInput(d.to_string()))?;
     print_diagnostics(&roster.problems);
-    if let Some(part) = args.shard {
-        let ids = roster.students.iter().map(|s| s.id.clone()).collect();
-        let manifest = batch::shard::Manifest::new(part, labs.iter().map(|l| l.id.clone()).collect(), ids);
-        manifest.write(&args.out).map_err(AppError::BadInput)?;
-        roster.students.retain(|s| part.holds(&s.id));
-    }
     // Only who is graded already, not their results: memory stays flat in the roster.
     let existing = batch::results_index(&args.out).unwrap_or_default();
     if !args.resume && !existing.is_empty() {
@@ -555,6 +549,13 @@ async fn grade_roster(loaded: &LoadedLabs, args: GradeArgs) -> Result<i32, AppEr
             args.out.display(),
             existing.len()
         )));
+    }
+    // After that refusal: a folder refused is left as it was, without a shard manifest.
+    if let Some(part) = args.shard {
+        let ids = roster.students.iter().map(|s| s.id.clone()).collect();
+        let manifest = batch::shard::Manifest::new(part, labs.iter().map(|l| l.id.clone()).collect(), ids);
+        manifest.write(&args.out).map_err(AppError::BadInput)?;
+        roster.students.retain(|s| part.holds(&s.id));
     }
     let (_, conf) = resolve_target(&args.target, None).await?;
     let conf =
