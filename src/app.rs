@@ -1,8 +1,8 @@
 //! What each command does, from parsed arguments to an exit code.
 
 use crate::cli::{
-    Cli, Command, ExplainArgs, ExplainFormat, GradeArgs, GradebookAction, KindsFormat, PolicyFormat, ReportFormat,
-    RunArgs, SelftestArgs, SelftestFormat, WatchArgs,
+    Cli, Command, ExplainArgs, ExplainFormat, GradeArgs, GradebookAction, KindsFormat, PolicyFormat, ProgressArgs,
+    ReportFormat, RunArgs, SelftestArgs, SelftestFormat, WatchArgs,
 };
 use crate::collect::{self, Clients, Ctx};
 use crate::error::{AppError, exit};
@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(args) => {
             runtime().block_on(explain(&load_wanted(&labs, std::slice::from_ref(&args.lab)), args))
         }
+        Command::Progress(args) => runtime().block_on(progress(&load_labs(&labs), args)),
         Command::Selftest(args) => runtime().block_on(selftest(&load_labs(&labs), args)),
         Command::Grade(args) => runtime().block_on(grade_roster(&load_labs(&labs), args)),
         Command::Schema { name } => schema(name),
@@ -211,9 +212,9 @@ fn kinds(format: KindsFormat) -> Result<i32, AppError> {
 async fn grade(loaded: &LoadedLabs, args: RunArgs) -> Result<i32, AppError> {
     let labs = args.lab.iter().map(|wanted| find_lab(loaded, wanted)).collect::<Result<Vec<_>, _>>()?;
     let params = declared_params(&labs, args.params.params)?;
-    let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
+    let (target, conf) = resolve_target(&args.account.target, Some(&args.account.role)).await?;
     let ctx = Ctx::new(Clients::new(&conf));
-    let opts = grading_options(params, args.max_wait);
+    let opts = grading_options(params, args.account.max_wait);
     // The labs share one memo: a read two labs need is made once.
     let mut results = futures::future::join_all(labs.into_iter().map(|lab| grade_lab(lab, &ctx, &opts))).await;
     crate::feedback::apply(&mut results, args.feedback.into());
@@ -238,9 +239,9 @@ async fn explain(loaded: &LoadedLabs, args: ExplainArgs) -> Result<i32, AppError
     let lab = find_lab(loaded, &args.lab)?;
     let check = crate::explain::find_check(lab, &args.check).map_err(AppError::BadInput)?;
     let params = declared_params(&[lab], args.params.params)?;
-    let (target, conf) = resolve_target(&args.target, Some(&args.role)).await?;
+    let (target, conf) = resolve_target(&args.account.target, Some(&args.account.role)).await?;
     let ctx = Ctx::new(Clients::new(&conf));
-    let opts = grading_options(params, args.max_wait);
+    let opts = grading_options(params, args.account.max_wait);
     let explained = crate::explain::explain(lab, check, &ctx, &opts, args.full).await;
     match args.format {
         ExplainFormat::Human => print!("{}", report::explain::render(&explained, &target.info(&conf))),
@@ -251,6 +252,53 @@ async fn explain(loaded: &LoadedLabs, args: ExplainArgs) -> Result<i32, AppError
         crate::grade::Status::Fail | crate::grade::Status::Skip => exit::FAILED,
         crate::grade::Status::Error => exit::ERROR,
     })
+}
+
+/// Grade the labs asked for (all by default), append the run to the history, and show
+/// the standing: in the terminal, and as a page with `--html`. Its exit code is `run`'s
+/// for the labs graded (0 with `--from-history`).
+async fn progress(loaded: &LoadedLabs, args: ProgressArgs) -> Result<i32, AppError> {
+    use crate::progress::{Run, Standing, history};
+    labs_valid(loaded)?;
+    let Some(outline) = loaded.outline.as_ref() else {
+        return Err(AppError::BadInput("progress needs the exam outline (skills.yaml) beside the labs".into()));
+    };
+    let path = args.history.clone().or_else(history::default_path).ok_or_else(|| {
+        AppError::BadInput("no data folder to keep the history in: set HOME or pass --history FILE".into())
+    })?;
+    let unreadable = |source| AppError::BadInput(format!("reading the history {}: {source}", path.display()));
+    let mut past = history::load(&path).map_err(unreadable)?;
+    for (line, why) in &past.skipped {
+        eprintln!("note: {}:{line} skipped: {why}", path.display());
+    }
+    let mut this_run = None;
+    let mut code = exit::PASSED;
+    if !args.from_history {
+        let labs: Vec<&Lab> = if args.lab.is_empty() {
+            loaded.labs.iter().collect()
+        } else {
+            args.lab.iter().map(|wanted| find_lab(loaded, wanted)).collect::<Result<_, _>>()?
+        };
+        let params = declared_params(&labs, args.params.params)?;
+        let (target, conf) = resolve_target(&args.account.target, Some(&args.account.role)).await?;
+        let ctx = Ctx::new(Clients::new(&conf));
+        let opts = grading_options(params, args.account.max_wait);
+        let results = futures::future::join_all(labs.into_iter().map(|lab| grade_lab(lab, &ctx, &opts))).await;
+        code = report::exit_code(&results);
+        let run = Run::new(&results, &target.info(&conf));
+        history::append(&path, &run).map_err(|source| AppError::Write { path: path.clone(), source })?;
+        past.runs.push(run.clone());
+        this_run = Some(run);
+    }
+    let standing = Standing::new(outline, &loaded.labs, &past.runs);
+    print!("{}", crate::progress::text::render(&standing, this_run.as_ref()));
+    println!("History: {} ({} run{})", path.display(), past.runs.len(), if past.runs.len() == 1 { "" } else { "s" });
+    if let Some(html) = &args.html {
+        std::fs::write(html, crate::progress::html::render(&standing))
+            .map_err(|source| AppError::Write { path: html.clone(), source })?;
+        println!("Wrote {}", html.display());
+    }
+    Ok(code)
 }
 
 /// `run`'s grading options: the params, `--max-wait`, and progress on stderr (which
@@ -421,6 +469,7 @@ fn schema(name: crate::cli::SchemaName) -> Result<i32, AppError> {
         SchemaName::Report => "report",
         SchemaName::Selftest => "selftest",
         SchemaName::Student => "student",
+        SchemaName::Progress => "progress",
         SchemaName::Lab => {
             println!("{}", serde_json::to_string_pretty(&crate::lab::schema::lab_schema()).expect("serializes"));
             return Ok(exit::PASSED);

@@ -36,6 +36,10 @@ pub enum Command {
     /// Explain one check: what it reads (the API calls, an AWS CLI command to try), the
     /// facts it found now, and each expectation PASS or FAIL, with `run`'s verdict.
     Explain(ExplainArgs),
+    /// How ready your lab work is: grade the labs (default: all), keep the run in a local
+    /// history, and show each exam domain's standing, the trend over your runs and a
+    /// 100–1000 lab readiness figure weighted as the exam weights its domains.
+    Progress(ProgressArgs),
     /// Grade a roster of student accounts (assuming a role in each) into a gradebook.
     Grade(GradeArgs),
     /// Check lab files for mistakes without touching AWS.
@@ -64,8 +68,8 @@ pub enum Command {
     /// solution passes, each near miss fails exactly its checks). Writes to the emulator.
     Selftest(SelftestArgs),
     /// Print a JSON Schema: of a machine output, `report` (run --format json), `selftest`
-    /// (selftest --format json) or `student` (a line of grade's results.jsonl); or of a
-    /// lab file, `lab` (what labs/lab.schema.json holds, for editors).
+    /// (selftest --format json), `student` (a line of grade's results.jsonl) or `progress`
+    /// (a line of progress's history); or of a lab file, `lab` (what labs/lab.schema.json holds, for editors).
     Schema {
         #[arg(value_enum)]
         name: SchemaName,
@@ -90,6 +94,7 @@ pub enum SchemaName {
     Report,
     Selftest,
     Student,
+    Progress,
     Lab,
 }
 
@@ -151,13 +156,21 @@ pub struct RunArgs {
     /// Report format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
+    /// What a check that does not pass tells (for graders running it on students' behalf).
+    #[arg(long, value_enum, default_value = "full")]
+    pub feedback: FeedbackLevel,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+/// The account a grading command reads (where, through which role) and how long it
+/// waits for it to settle: `run`, `explain` and `progress` take the same.
+#[derive(Debug, Args)]
+pub struct AccountArgs {
     /// Wait at most this many seconds for eventually-consistent checks (default: each
     /// check's own `eventually.timeout`).
     #[arg(long, value_name = "SECONDS")]
     pub max_wait: Option<u64>,
-    /// What a check that does not pass tells (for graders running it on students' behalf).
-    #[arg(long, value_enum, default_value = "full")]
-    pub feedback: FeedbackLevel,
     #[command(flatten)]
     pub target: TargetArgs,
     #[command(flatten)]
@@ -186,14 +199,8 @@ pub struct ExplainArgs {
     pub format: ExplainFormat,
     #[command(flatten)]
     pub params: ParamArgs,
-    /// Wait at most this many seconds for eventually-consistent checks (default: each
-    /// check's own `eventually.timeout`).
-    #[arg(long, value_name = "SECONDS")]
-    pub max_wait: Option<u64>,
     #[command(flatten)]
-    pub target: TargetArgs,
-    #[command(flatten)]
-    pub role: RoleArgs,
+    pub account: AccountArgs,
 }
 
 /// `explain --format`.
@@ -222,6 +229,27 @@ pub struct WatchArgs {
     pub target: TargetArgs,
     #[command(flatten)]
     pub role: RoleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Lab ids or folders to grade now (default: every lab). The standing counts every
+    /// lab, each at its latest grading in the history.
+    pub lab: Vec<String>,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Also write the report as a self-contained HTML page with charts.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// The history file (JSON lines; default: progress.jsonl in labcheck's data folder,
+    /// e.g. ~/.local/share/labcheck).
+    #[arg(long, value_name = "FILE", env = "LABCHECK_HISTORY")]
+    pub history: Option<PathBuf>,
+    /// Show the standing from the history without grading (no AWS call).
+    #[arg(long, conflicts_with = "lab")]
+    pub from_history: bool,
+    #[command(flatten)]
+    pub account: AccountArgs,
 }
 
 #[derive(Debug, Args)]

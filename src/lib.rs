@@ -19,6 +19,7 @@ pub mod lab;
 pub mod paths;
 pub mod policy;
 pub mod policy_eval;
+pub mod progress;
 pub mod report;
 pub mod selftest;
 pub mod shell;

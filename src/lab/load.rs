@@ -163,6 +163,15 @@ pub fn load_lab_file(path: &Path, outline: Option<&Outline>) -> Result<Lab, Vec<
     if problems.is_empty() { Ok(lab) } else { Err(problems) }
 }
 
+/// labcheck's data folder: `$XDG_DATA_HOME/labcheck`, else `~/.local/share/labcheck`,
+/// else `%LOCALAPPDATA%\labcheck`. Installed labs and the progress history live there.
+pub fn data_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let data =
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local/share"))).or_else(|| var("LOCALAPPDATA"));
+    data.map(|d| d.join("labcheck"))
+}
+
 /// Where the labs are when neither `--labs` nor `LABCHECK_LABS` says: `./labs` (a
 /// checkout of the repository, a lab author's folder), else the labs `install.sh` put in
 /// the data folder (`$XDG_DATA_HOME/labcheck/labs`, `~/.local/share/labcheck/labs`, on
@@ -173,10 +182,7 @@ pub fn default_root() -> PathBuf {
     if here.is_dir() {
         return here;
     }
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    let data =
-        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local/share"))).or_else(|| var("LOCALAPPDATA"));
-    let installed = data.map(|d| d.join("labcheck").join("labs"));
+    let installed = data_dir().map(|d| d.join("labs"));
     let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| d.join("labs")));
     installed.into_iter().chain(beside).find(|d| d.is_dir()).unwrap_or(here)
 }

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use diagnostic::Diagnostic;
-pub use load::{LoadedLabs, default_root, load_lab_dir, load_labs, load_wanted};
+pub use load::{LoadedLabs, data_dir, default_root, load_lab_dir, load_labs, load_wanted};
 
 /// One lab: a build the learner does, and the checks that grade it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -9,10 +9,10 @@ use crate::grade::{Outcome, Status};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
-pub(super) const BOLD: Style = Style::new().bold();
-pub(super) const DIM: Style = Style::new().dimmed();
+pub(crate) const BOLD: Style = Style::new().bold();
+pub(crate) const DIM: Style = Style::new().dimmed();
 
-pub(super) fn status_style(s: Status) -> Style {
+pub(crate) fn status_style(s: Status) -> Style {
     let color = match s {
         Status::Pass => AnsiColor::Green,
         Status::Fail => AnsiColor::Red,

@@ -221,6 +221,7 @@ pub fn schema(name: &str) -> Option<serde_json::Value> {
         "report" => schemars::schema_for!(Report),
         "selftest" => schemars::schema_for!(Selftest),
         "student" => schemars::schema_for!(crate::batch::StudentRecord),
+        "progress" => schemars::schema_for!(crate::progress::Run),
         _ => return None,
     };
     Some(serde_json::to_value(schema).expect("a schema serializes"))

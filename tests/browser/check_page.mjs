@@ -1,7 +1,9 @@
 // Open one of labcheck's HTML pages in a real headless Chromium and check it as a reader
 // meets it: nothing fails while it loads (no console error, no uncaught exception, no
 // request leaves the file: the page must open offline), every sortable table sorts on
-// a click of a header (ascending, then descending), and a screenshot of the whole page.
+// a click of a header (ascending, then descending), every chart (`svg.chart`) is drawn
+// (it has a size on the page and marks with a size in it), and a screenshot of the
+// whole page. A page must have a sortable table or a chart.
 //
 //   node tests/browser/check_page.mjs PAGE.html SCREENSHOT.png
 //
@@ -36,7 +38,7 @@ if (!executablePath) {
 }
 
 const url = pathToFileURL(resolve(pagePath)).href;
-const seen = { console_errors: [], page_errors: [], outside_requests: [], tables: [] };
+const seen = { console_errors: [], page_errors: [], outside_requests: [], tables: [], charts: [] };
 let browser;
 try {
   browser = await puppeteer.launch({
@@ -80,6 +82,14 @@ try {
     }
     seen.tables.push({ id: table.id, rows: table.rows, columns });
   }
+  // Each chart: its size as laid out, and how many of its marks (bars, points, lines)
+  // have a size of their own.
+  seen.charts = await page.$$eval('svg.chart', (svgs) => svgs.map((svg) => {
+    const box = svg.getBoundingClientRect();
+    const marks = [...svg.querySelectorAll('rect, circle, line, polyline, path')];
+    const drawn = marks.filter((m) => { const b = m.getBBox(); return b.width > 0 || b.height > 0; });
+    return { id: svg.id, width: box.width, height: box.height, marks: marks.length, drawn: drawn.length };
+  }));
   await page.screenshot({ path: screenshot, fullPage: true });
   seen.screenshot = screenshot;
 } finally {
@@ -87,6 +97,8 @@ try {
 }
 
 console.log(JSON.stringify(seen, null, 2));
-const sorts = seen.tables.length > 0 && seen.tables.every((t) => t.columns.every((c) => c.ascending && c.descending));
+const sorts = seen.tables.every((t) => t.columns.every((c) => c.ascending && c.descending));
+const drawn = seen.charts.every((c) => c.width > 0 && c.height > 0 && c.drawn > 0);
+const shows = seen.tables.length + seen.charts.length > 0;
 const clean = !seen.console_errors.length && !seen.page_errors.length && !seen.outside_requests.length;
-process.exit(clean && sorts ? 0 : 1);
+process.exit(clean && sorts && drawn && shows ? 0 : 1);

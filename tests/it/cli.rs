@@ -114,7 +114,7 @@ fn readme_lists_every_kind() {
 /// shows here, in its published JSON Schema.
 #[test]
 fn machine_output_schemas_are_frozen() {
-    for name in ["report", "selftest", "student"] {
+    for name in ["report", "selftest", "student", "progress"] {
         let out = labcheck().args(["schema", name]).assert().success().get_output().clone();
         let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(schema["type"], "object", "{name}");
@@ -126,8 +126,21 @@ fn machine_output_schemas_are_frozen() {
 /// every command in it.
 #[test]
 fn completions_and_the_man_page_cover_every_command() {
-    let commands =
-        ["list", "show", "run", "watch", "grade", "gradebook", "validate", "kinds", "policy", "selftest", "schema"];
+    let commands = [
+        "list",
+        "show",
+        "run",
+        "watch",
+        "explain",
+        "progress",
+        "grade",
+        "gradebook",
+        "validate",
+        "kinds",
+        "policy",
+        "selftest",
+        "schema",
+    ];
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = labcheck().args(["completions", shell]).assert().success().get_output().clone();
         let script = stdout(&out);

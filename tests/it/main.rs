@@ -14,5 +14,6 @@ mod faults;
 mod hostile;
 mod install;
 mod policy_proof;
+mod progress;
 mod recorded;
 mod watch;

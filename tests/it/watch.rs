@@ -12,15 +12,7 @@ const LAB: &str = "monitoring-metric-filter-alarm";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_exits_0_once_the_lab_is_built() {
     common::needs_emulators!();
-    let conf = common::emulator_config(&common::moto()).await;
-    let role = format!("arn:aws:iam::{}:role/watch", 230_000_000_000u64 + u64::from(std::process::id()));
-    let account = labcheck::target::assume_role(&conf, &role, "watch", None).await.unwrap();
-    let env = vec![
-        ("AWS_ACCESS_KEY_ID".to_string(), account.access_key_id),
-        ("AWS_SECRET_ACCESS_KEY".to_string(), account.secret_access_key),
-        ("AWS_SESSION_TOKEN".to_string(), account.session_token),
-        ("AWS_ENDPOINT_URL".to_string(), common::moto()),
-    ];
+    let env = common::moto_account(230_000_000_000 + u64::from(std::process::id()), "watch").await;
     let watching = tokio::task::spawn_blocking({
         let env = env.clone();
         move || {
@@ -34,20 +26,9 @@ async fn watch_exits_0_once_the_lab_is_built() {
     });
     // The first round sees an empty account; then the learner builds the lab.
     tokio::time::sleep(Duration::from_secs(3)).await;
+    common::build_solution(LAB, &env).await;
     let loaded = labcheck::lab::load_labs(&common::repo().join("labs"));
     let lab = loaded.find(LAB).unwrap();
-    let built = tokio::process::Command::new("bash")
-        .arg("solution.sh")
-        .current_dir(common::repo().join(lab.file.parent().unwrap()))
-        .envs(env)
-        .envs([("AWS_REGION", "us-east-1"), ("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_PAGER", "")])
-        .envs(labcheck::selftest::param_env(lab))
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .output()
-        .await
-        .unwrap();
-    assert!(built.status.success(), "solution.sh: {}", String::from_utf8_lossy(&built.stderr));
 
     let out = watching.await.unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

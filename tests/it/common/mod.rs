@@ -81,6 +81,39 @@ pub async fn emulator_config(endpoint: &str) -> aws_types::SdkConfig {
         .await
 }
 
+/// A fresh account of its own on moto, reached through the role `account`'s id names:
+/// the environment that reaches it.
+pub async fn moto_account(account: u64, session: &str) -> Vec<(String, String)> {
+    let conf = emulator_config(&moto()).await;
+    let role = format!("arn:aws:iam::{account:012}:role/{session}");
+    let a = labcheck::target::assume_role(&conf, &role, session, None).await.unwrap();
+    vec![
+        ("AWS_ACCESS_KEY_ID".into(), a.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY".into(), a.secret_access_key),
+        ("AWS_SESSION_TOKEN".into(), a.session_token),
+        ("AWS_ENDPOINT_URL".into(), moto()),
+    ]
+}
+
+/// Build the lab's reference solution (`solution.sh`, through the AWS CLI) in the
+/// account `env` reaches, as a learner would in another terminal.
+pub async fn build_solution(lab_id: &str, env: &[(String, String)]) {
+    let loaded = labcheck::lab::load_labs(&repo().join("labs"));
+    let lab = loaded.find(lab_id).unwrap();
+    let built = tokio::process::Command::new("bash")
+        .arg("solution.sh")
+        .current_dir(repo().join(lab.file.parent().unwrap()))
+        .envs(env.iter().cloned())
+        .envs([("AWS_REGION", "us-east-1"), ("AWS_DEFAULT_REGION", "us-east-1"), ("AWS_PAGER", "")])
+        .envs(labcheck::selftest::param_env(lab))
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .output()
+        .await
+        .unwrap();
+    assert!(built.status.success(), "{lab_id}'s solution.sh: {}", String::from_utf8_lossy(&built.stderr));
+}
+
 /// A learner's half-finished monitoring lab, in an account of its own on moto (reached
 /// through `role`): the log group kept 14 days, and a metric filter whose pattern is
 /// lowercase. The environment that reaches it.
