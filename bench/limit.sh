@@ -17,7 +17,7 @@ PY="$PWD/localstack/.venv-moto/bin/python"
 trap 'bash localstack/moto.sh stop >/dev/null 2>&1 || true; bash localstack/aws_cli.sh stop >/dev/null 2>&1 || true' EXIT
 
 if [[ $PROFILE == release ]]; then cargo build --release --quiet --locked; else cargo build --quiet --locked; fi
-BIN="target/$PROFILE/labcheck"
+BIN="${CARGO_TARGET_DIR:-target}/$PROFILE/labcheck"
 ALL_LABS=$("$PY" -c 'import yaml, pathlib
 print(" ".join(yaml.safe_load(f.read_text())["id"] for f in sorted(pathlib.Path("labs").glob("*/*/lab.yaml"))))')
 read -r -a LABS <<<"${LABS:-$ALL_LABS}"
