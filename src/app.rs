@@ -271,7 +271,6 @@ async fn progress(loaded: &LoadedLabs, args: ProgressArgs) -> Result<i32, AppErr
     for (line, why) in &past.skipped {
         eprintln!("note: {}:{line} skipped: {why}", path.display());
     }
-    let mut this_run = None;
     let mut code = exit::PASSED;
     if !args.from_history {
         let labs: Vec<&Lab> = if args.lab.is_empty() {
@@ -287,11 +286,11 @@ async fn progress(loaded: &LoadedLabs, args: ProgressArgs) -> Result<i32, AppErr
         code = report::exit_code(&results);
         let run = Run::new(&results, &target.info(&conf));
         history::append(&path, &run).map_err(|source| AppError::Write { path: path.clone(), source })?;
-        past.runs.push(run.clone());
-        this_run = Some(run);
+        past.runs.push(run);
     }
+    let this_run = if args.from_history { None } else { past.runs.last() };
     let standing = Standing::new(outline, &loaded.labs, &past.runs);
-    print!("{}", crate::progress::text::render(&standing, this_run.as_ref()));
+    print!("{}", crate::progress::text::render(&standing, this_run));
     println!("History: {} ({} run{})", path.display(), past.runs.len(), if past.runs.len() == 1 { "" } else { "s" });
     if let Some(html) = &args.html {
         std::fs::write(html, crate::progress::html::render(&standing))

@@ -87,11 +87,11 @@ pub fn render(standing: &Standing) -> String {
         .map(|(i, d)| Bar {
             label: format!("{} {}", d.id, d.name),
             weight: d.weight,
-            percent: (d.score * 1000.0).round() / 10.0,
+            percent: (d.score() * 1000.0).round() / 10.0,
             passed: d.passed(),
             earned: d.earned(),
             possible: d.possible(),
-            length: round(BAR_LENGTH * d.score),
+            length: round(BAR_LENGTH * d.score()),
             y: i as f64 * BAR_ROW,
             labs: &d.labs,
         })

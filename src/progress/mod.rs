@@ -107,13 +107,17 @@ pub struct DomainStanding<'a> {
     /// Percent of the exam's scored content.
     pub weight: u32,
     pub labs: Vec<LabStanding<'a>>,
-    /// Earned over possible points of its labs, 0 to 1.
-    pub score: f64,
     /// The score after the run before the latest, when there was one.
     pub previous: Option<f64>,
 }
 
 impl DomainStanding<'_> {
+    /// Earned over possible points of its labs, 0 to 1.
+    pub fn score(&self) -> f64 {
+        let possible = self.possible();
+        if possible == 0 { 0.0 } else { f64::from(self.earned()) / f64::from(possible) }
+    }
+
     pub fn passed(&self) -> usize {
         self.labs.iter().filter(|l| l.passed).count()
     }
@@ -143,36 +147,24 @@ impl<'a> Standing<'a> {
     pub fn new(outline: &'a Outline, labs: &'a [Lab], runs: &[Run]) -> Standing<'a> {
         let mut latest: std::collections::HashMap<&str, &LabRun> = std::collections::HashMap::new();
         let mut trend = Vec::new();
-        let mut before: Option<Vec<f64>> = None;
-        let mut now: Vec<f64> = domain_scores(outline, labs, &latest);
-        for (i, run) in runs.iter().enumerate() {
+        let mut before = None;
+        let mut domains = domains_at(outline, labs, &latest);
+        for run in runs {
             for lab in &run.labs {
                 latest.insert(lab.id.as_str(), lab);
             }
-            if i + 1 == runs.len() {
-                before = Some(now.clone());
-            }
-            now = domain_scores(outline, labs, &latest);
-            trend.push((run.at.clone(), readiness(outline, &now)));
+            before = Some(std::mem::replace(&mut domains, domains_at(outline, labs, &latest)));
+            trend.push((run.at.clone(), readiness(&domains)));
         }
-        let domains = outline
-            .domains
-            .iter()
-            .enumerate()
-            .map(|(i, d)| DomainStanding {
-                id: &d.id,
-                name: &d.name,
-                weight: d.weight,
-                labs: labs
-                    .iter()
-                    .filter(|l| l.domain_id() == Some(d.id.as_str()))
-                    .map(|l| lab_standing(l, latest.get(l.id.as_str()).copied()))
-                    .collect(),
-                score: now[i],
-                previous: before.as_ref().filter(|_| runs.len() > 1).map(|b| b[i]),
-            })
-            .collect();
-        Standing { exam: &outline.exam, domains, readiness: readiness(outline, &now), trend }
+        // The change is against the run before the latest: none after the first run.
+        if runs.len() > 1
+            && let Some(before) = before
+        {
+            for (d, b) in domains.iter_mut().zip(before) {
+                d.previous = Some(b.score());
+            }
+        }
+        Standing { exam: &outline.exam, readiness: readiness(&domains), domains, trend }
     }
 
     /// Labs not passed yet, with how much passing each would raise the readiness figure
@@ -214,31 +206,36 @@ fn lab_standing<'a>(lab: &'a Lab, latest: Option<&LabRun>) -> LabStanding<'a> {
     }
 }
 
-/// Each domain's score, in the outline's order.
-fn domain_scores(outline: &Outline, labs: &[Lab], latest: &std::collections::HashMap<&str, &LabRun>) -> Vec<f64> {
+/// Each domain of the outline with its labs at their `latest` grading.
+fn domains_at<'a>(
+    outline: &'a Outline,
+    labs: &'a [Lab],
+    latest: &std::collections::HashMap<&str, &LabRun>,
+) -> Vec<DomainStanding<'a>> {
     outline
         .domains
         .iter()
-        .map(|d| {
-            let mine: Vec<LabStanding> = labs
+        .map(|d| DomainStanding {
+            id: &d.id,
+            name: &d.name,
+            weight: d.weight,
+            labs: labs
                 .iter()
                 .filter(|l| l.domain_id() == Some(d.id.as_str()))
                 .map(|l| lab_standing(l, latest.get(l.id.as_str()).copied()))
-                .collect();
-            let possible: u32 = mine.iter().map(|l| l.possible).sum();
-            let earned: u32 = mine.iter().map(|l| l.earned).sum();
-            if possible == 0 { 0.0 } else { f64::from(earned) / f64::from(possible) }
+                .collect(),
+            previous: None,
         })
         .collect()
 }
 
-/// 100 + 900 × the weighted mean of `scores`, rounded.
-fn readiness(outline: &Outline, scores: &[f64]) -> u32 {
-    let weights: u32 = outline.domains.iter().map(|d| d.weight).sum();
+/// 100 + 900 × the mean of the domains' scores weighted as the exam weights them, rounded.
+fn readiness(domains: &[DomainStanding]) -> u32 {
+    let weights: u32 = domains.iter().map(|d| d.weight).sum();
     if weights == 0 {
         return 100;
     }
-    let weighted: f64 = outline.domains.iter().zip(scores).map(|(d, s)| f64::from(d.weight) * s).sum();
+    let weighted: f64 = domains.iter().map(|d| f64::from(d.weight) * d.score()).sum();
     (100.0 + 900.0 * weighted / f64::from(weights)).round() as u32
 }
 

@@ -59,8 +59,8 @@ fn no_runs_is_the_bottom_of_the_scale_and_every_lab_passed_the_top() {
 fn readiness_weighs_domains_as_the_exam_does() {
     let one = Standing::new(outline(), &LABS.labs, &[run("t1", &full(&in_domain(&LABS, "1")))]);
     assert_eq!(one.readiness, 298);
-    assert_eq!(one.domains[0].score, 1.0);
-    assert!(one.domains[1..].iter().all(|d| d.score == 0.0));
+    assert_eq!(one.domains[0].score(), 1.0);
+    assert!(one.domains[1..].iter().all(|d| d.score() == 0.0));
     let five = Standing::new(outline(), &LABS.labs, &[run("t1", &full(&in_domain(&LABS, "5")))]);
     assert_eq!(five.readiness, 226);
 }

@@ -59,7 +59,7 @@ pub fn render(standing: &Standing, run: Option<&Run>) -> String {
         writeln!(out, "  {BOLD}{:<name_width$}  weight  labs passed   points  score  change{BOLD:#}", "exam domain");
     for d in &standing.domains {
         let change = match d.previous {
-            Some(p) => signed_points(d.score - p),
+            Some(p) => signed_points(d.score() - p),
             None => String::new(),
         };
         let _ = writeln!(
@@ -71,7 +71,7 @@ pub fn render(standing: &Standing, run: Option<&Run>) -> String {
             d.labs.len(),
             d.earned(),
             d.possible(),
-            (d.score * 100.0).round(),
+            (d.score() * 100.0).round(),
         );
     }
     out.push('\n');
