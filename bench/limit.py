@@ -90,8 +90,11 @@ for lab in labs:
     run("run", lab, "--endpoint-url", proxy_url)
     seen, distinct = set(), []
     for method, path, headers, body in Recorder.recorded:
-        if (method, path, body) not in seen:
-            seen.add((method, path, body))
+        # JSON-protocol services (Config, CloudWatch Logs, ...) name the operation in a
+        # header, not the path or body: two different reads may both be `POST /` with `{}`.
+        operation = next((v for k, v in headers.items() if k.lower() == "x-amz-target"), None)
+        if (method, path, operation, body) not in seen:
+            seen.add((method, path, operation, body))
             distinct.append((method, path, headers, body))
     graded = statistics.median(run("run", lab, "--endpoint-url", endpoint) for _ in range(rounds))
     replay(distinct)  # warm the connection's path through moto once
