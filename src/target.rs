@@ -4,6 +4,8 @@
 //! named, a role assumed from those credentials (the one way labcheck assumes roles:
 //! `run --role-arn`, each student of `grade`, each scenario of `selftest`).
 
+pub mod plain_http;
+
 use crate::error::AppError;
 use aws_config::BehaviorVersion;
 use aws_config::sts::AssumeRoleProvider;
@@ -62,6 +64,12 @@ impl Target {
         }
         if let Some(url) = &self.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        // Set before loading: the loader already builds a client (for its credential
+        // providers), and with the default one that reads the root certificates.
+        let endpoint = self.endpoint_url.clone().or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+        if endpoint.as_deref().is_some_and(plain_http::is_plain_http) {
+            loader = loader.http_client(plain_http::PlainFirst::for_plain_endpoint());
         }
         let conf = loader.load().await;
         if conf.region().is_none() {
