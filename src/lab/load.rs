@@ -143,10 +143,12 @@ fn load_outline(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Outlin
 
 fn find_lab_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    // The entry's own type (no further stat; a symlink is not followed into).
+    let mut entries: Vec<_> =
+        entries.filter_map(Result::ok).map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir()))).collect();
     entries.sort();
-    for path in entries {
-        if path.is_dir() && depth < MAX_DEPTH && !path.is_symlink() {
+    for (path, is_dir) in entries {
+        if is_dir && depth < MAX_DEPTH {
             find_lab_files(&path, depth + 1, out);
         } else if path.file_name().is_some_and(|n| n == "lab.yaml") {
             out.push(path);

@@ -14,14 +14,17 @@ pub const MAX_EVENTUALLY_SECONDS: u64 = 900;
 
 struct Problems<'a> {
     lab: &'a Lab,
-    locator: Locator,
+    text: &'a str,
+    /// Built on the first problem: a lab without any (nearly every load) never pays for
+    /// the second parse that positions take.
+    locator: std::cell::OnceCell<Locator>,
     found: Vec<Diagnostic>,
 }
 
 impl Problems<'_> {
     fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         let field = field.into();
-        let pos = self.locator.find(&field);
+        let pos = self.locator.get_or_init(|| Locator::new(self.text)).find(&field);
         self.found.push(Diagnostic {
             file: self.lab.file.clone(),
             line: pos.map(|p| p.line),
@@ -45,7 +48,7 @@ pub fn is_valid_id(id: &str) -> bool {
 const EMULATORS: &[&str] = &["moto", "localstack"];
 
 pub fn validate_lab(lab: &Lab, text: &str, outline: Option<&Outline>) -> Vec<Diagnostic> {
-    let mut p = Problems { lab, locator: Locator::new(text), found: Vec::new() };
+    let mut p = Problems { lab, text, locator: std::cell::OnceCell::new(), found: Vec::new() };
     if !is_valid_id(&lab.id) {
         p.add("id", format!("lab id `{}` must be lowercase letters, digits and dashes (at most 64)", lab.id));
     }
