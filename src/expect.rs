@@ -1,6 +1,6 @@
 //! Matchers: pure functions from a found JSON value to yes or no, and words for both.
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde_json::Value;
 
 /// What a value must be (a lab's expectation builds one, after templates are rendered).
@@ -230,6 +230,22 @@ mod tests {
         let re = exp("{path: a, matches: '('}").matcher().unwrap_err();
         assert!(re.contains("not a valid regex"), "{re}");
         assert!(exp("{path: a, count: {}}").matcher().is_err());
+        // Unicode classes are not part of the syntax: refused, not silently widened.
+        let unicode = exp(r"{path: a, matches: '^\p{L}+$'}").matcher().unwrap_err();
+        assert!(unicode.contains("not a valid regex"), "{unicode}");
+    }
+
+    #[test]
+    fn regex_classes_are_ascii() {
+        // An account id is twelve ASCII digits; `\d` takes no other script's digits.
+        let account = matcher(r"{path: a, matches: '^arn:aws[a-z-]*:iam::\d{12}:role/'}");
+        assert!(account.test(&json!("arn:aws:iam::123456789012:role/deploy")));
+        assert!(account.test(&json!("arn:aws-us-gov:iam::123456789012:role/x")));
+        assert!(!account.test(&json!("arn:aws:iam::١٢٣٤٥٦٧٨٩٠١٢:role/deploy")));
+        assert!(!account.test(&json!("arn:aws:iam::12345678901:role/deploy")));
+        // Text beyond ASCII still matches as characters.
+        assert!(matcher("{path: a, matches: '^caf.$'}").test(&json!("café")));
+        assert!(matcher("{path: a, matches: '(?i)^PROD'}").test(&json!("production")));
     }
 
     #[test]

@@ -303,7 +303,7 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
                 // Whether a shell command line fails when a command in it matching the
                 // regex fails (see crate::shell); null when none matches, or unknown.
                 let pattern = args[1].as_string().cloned().unwrap_or_default();
-                let command = regex::Regex::new(&pattern).map_err(|e| runtime_error(ctx, e.to_string()))?;
+                let command = regex_lite::Regex::new(&pattern).map_err(|e| runtime_error(ctx, e.to_string()))?;
                 let answer = args[0]
                     .as_string()
                     .and_then(|line| crate::shell::fails_when(line, &|words| command.is_match(words)));

@@ -316,7 +316,7 @@ mod tests {
     use super::fails_when;
 
     fn pytest(line: &str) -> Option<bool> {
-        let runner = regex::Regex::new(r"^(python3? -m |coverage run -m )?(pytest|py\.test)( |$)").unwrap();
+        let runner = regex_lite::Regex::new(r"^(python3? -m |coverage run -m )?(pytest|py\.test)( |$)").unwrap();
         fails_when(line, &|command| runner.is_match(command))
     }
 

@@ -15,7 +15,7 @@ pub mod validate;
 
 use crate::expect::{MATCHER_KEYS, Matcher};
 use indexmap::IndexMap;
-use regex::Regex;
+use regex_lite::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;

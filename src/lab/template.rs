@@ -5,7 +5,7 @@
 //! variable's value with its type (a captured number stays a number); otherwise the
 //! variables are written into the string.
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -39,7 +39,7 @@ pub struct Unbound(pub String);
 /// Render a string, writing each variable's text in place.
 pub fn render_str(text: &str, vars: &Vars) -> Result<String, Unbound> {
     let mut missing = None;
-    let out = PLACEHOLDER.replace_all(text, |c: &regex::Captures| {
+    let out = PLACEHOLDER.replace_all(text, |c: &regex_lite::Captures| {
         let name = &c[1];
         match vars.get(name) {
             Some(Value::String(s)) => s.clone(),
