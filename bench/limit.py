@@ -15,7 +15,8 @@ keys `test`/`test`, us-east-1). For each lab:
 4. `labcheck show LAB` ROUNDS times: the median start-up with no AWS call at all
    (process start, loading the labs).
 
-Prints one row per lab and the totals; the ratio is (2) over (3).
+Prints one row per lab and the totals; the ratio is (2) over (3). Last, what starting
+`/bin/true` costs from here: the part of (2) that is any process's, not labcheck's.
 """
 
 import http.client
@@ -61,10 +62,14 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def run(*args):
+def run_any(*command):
     started = time.perf_counter()
-    subprocess.run([labcheck, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - started
+
+
+def run(*args):
+    return run_any(labcheck, *args)
 
 
 def replay(requests):
@@ -109,4 +114,10 @@ worst = max(rows, key=lambda r: r[3] / r[4])
 print(f"{'all labs':45} {sum(r[1] for r in rows):5} {sum(r[2] for r in rows):8} {total_graded:10.3f} "
       f"{total_reads:8.3f} {total_graded / total_reads:6.2f} {sum(r[5] for r in rows):10.3f}")
 print(f"worst ratio: {worst[0]} {worst[3] / worst[4]:.2f}")
+within = sum(1 for r in rows if r[3] / r[4] <= 1.5)
+print(f"within 1.5x: {within} of {len(rows)} labs")
+# What starting any process costs this harness (fork, exec, wait), which labcheck's
+# wall time includes and moto's replay does not.
+spawn = statistics.median(run_any("true") for _ in range(max(rounds, 21)))
+print(f"starting /bin/true from here: {spawn * 1000:.1f} ms")
 proxy.shutdown()
